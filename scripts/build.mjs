@@ -1,6 +1,7 @@
 // One esbuild script for the three bundles: the VS Code client (vscode external),
 // the language server and the CLI. `--watch` rebuilds on change, `--production` minifies.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -11,6 +12,7 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: !production,
+  define: { PNOTE_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   minify: production,
   logLevel: 'warning',
 };

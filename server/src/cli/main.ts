@@ -1,0 +1,158 @@
+/**
+ * `pnote`: the command-line adapter over the language service.
+ *
+ *   pnote check [DIR] [--format text|json|sarif]
+ *
+ * Exit status: 0 no errors, 1 errors found, 2 the check could not run.
+ * The CLI only reads: it never writes to a note or a source.
+ */
+import { NodeFileSystem } from '../node/nodeFs';
+import { createLanguageService } from '../service';
+import { formatJson, formatSarif, formatText, summarize } from './report';
+
+declare const PNOTE_VERSION: string | undefined;
+const VERSION = typeof PNOTE_VERSION === 'string' ? PNOTE_VERSION : '0.0.0-dev';
+
+const USAGE = `Usage: pnote check [DIR] [--format text|json|sarif]
+
+Checks the policy notes of the workspace DIR (default: the current folder)
+against its source corpus.
+
+Options:
+  --format FORMAT   text (default), json, or sarif (SARIF 2.1.0)
+  -h, --help        show this help
+  --version         show the version
+
+Exit status: 0 no errors, 1 errors found, 2 the check could not run.
+`;
+
+type Format = 'text' | 'json' | 'sarif';
+
+interface Args {
+  dir: string;
+  format: Format;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args | 'help' | 'version' {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    return 'help';
+  }
+  if (argv.includes('--version')) {
+    return 'version';
+  }
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    throw new UsageError('missing command');
+  }
+  if (command !== 'check') {
+    throw new UsageError(`unknown command "${command}"`);
+  }
+  let dir: string | undefined;
+  let format: Format = 'text';
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    let value: string | undefined;
+    if (arg === '--format') {
+      value = rest[++i];
+      if (value === undefined) {
+        throw new UsageError('--format needs a value: text, json or sarif');
+      }
+    } else if (arg.startsWith('--format=')) {
+      value = arg.slice('--format='.length);
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option "${arg}"`);
+    } else if (dir === undefined) {
+      dir = arg;
+      continue;
+    } else {
+      throw new UsageError(`unexpected argument "${arg}"`);
+    }
+    if (value !== 'text' && value !== 'json' && value !== 'sarif') {
+      throw new UsageError(`unknown format "${value}": use text, json or sarif`);
+    }
+    format = value;
+  }
+  return { dir: dir ?? '.', format };
+}
+
+/** Shows what the check is doing on stderr, on a terminal, once it takes more than a moment. */
+function progressReporter(): { report: (done: number, total: number, message: string) => void; done: () => void } {
+  const stream = process.stderr;
+  const started = Date.now();
+  let shown = false;
+  if (!stream.isTTY) {
+    return { report: () => undefined, done: () => undefined };
+  }
+  return {
+    report(done, total, message) {
+      if (Date.now() - started < 500) {
+        return;
+      }
+      shown = true;
+      stream.write(`\r\x1b[K${message}… ${done}/${total}`);
+    },
+    done() {
+      if (shown) {
+        stream.write('\r\x1b[K');
+      }
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`pnote: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+
+  let fs: NodeFileSystem;
+  try {
+    fs = await NodeFileSystem.open(args.dir);
+  } catch (e) {
+    process.stderr.write(`pnote: cannot read the workspace ${args.dir}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const service = createLanguageService({ fs });
+  const progress = progressReporter();
+  await service.load(progress.report);
+  const { workspace } = service;
+  if (workspace.configFatal) {
+    progress.done();
+    for (const problem of workspace.configProblems) {
+      process.stderr.write(`pnote: ${problem.message}\n`);
+    }
+    return 2;
+  }
+  const files = service.allDiagnostics().filter((f) => f.diagnostics.length > 0);
+  progress.done();
+  const summary = summarize(service.stats(), files);
+  const output = args.format === 'json' ? formatJson(files, summary) : args.format === 'sarif' ? formatSarif(files, VERSION) : formatText(files, summary);
+  await new Promise<void>((resolve) => process.stdout.write(output, () => resolve()));
+  return summary.errors > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`pnote: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

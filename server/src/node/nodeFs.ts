@@ -1,0 +1,110 @@
+/**
+ * The workspace file system on Node's `fs`, rooted at one folder. Every path is
+ * resolved with `realpath` and must stay inside the root: a link that leads out
+ * of the workspace reads as "outside the workspace", never as the file it names.
+ */
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import type { FileStat, FileType, WorkspaceFileSystem } from '../workspace/fs';
+
+export class NodeFileSystem implements WorkspaceFileSystem {
+  private constructor(readonly root: string) {}
+
+  /** Opens a workspace at `folder` (resolved to its real path). Rejects when it is not a readable folder. */
+  static async open(folder: string): Promise<NodeFileSystem> {
+    const root = await fsp.realpath(path.resolve(folder));
+    const stat = await fsp.stat(root);
+    if (!stat.isDirectory()) {
+      throw new Error(`${folder} is not a folder`);
+    }
+    await fsp.readdir(root);
+    return new NodeFileSystem(root);
+  }
+
+  /** Absolute path of a workspace-relative one. */
+  absolute(relative: string): string {
+    return relative === '' ? this.root : path.join(this.root, ...relative.split('/'));
+  }
+
+  /** Workspace-relative path of an absolute one, or undefined when it lies outside the root. */
+  relative(absolute: string): string | undefined {
+    const rel = path.relative(this.root, absolute);
+    if (rel === '' ) {
+      return '';
+    }
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      return undefined;
+    }
+    return rel.split(path.sep).join('/');
+  }
+
+  async readFile(relative: string): Promise<Uint8Array> {
+    const real = await this.realpath(relative);
+    if (real === undefined) {
+      const exists = await fsp.stat(this.absolute(relative)).then(() => true, () => false);
+      throw new Error(exists ? 'it leads outside the workspace' : 'no such file');
+    }
+    try {
+      return await fsp.readFile(this.absolute(real));
+    } catch (e) {
+      throw new Error(describeError(e));
+    }
+  }
+
+  async stat(relative: string): Promise<FileStat | undefined> {
+    try {
+      const s = await fsp.stat(this.absolute(relative));
+      return { type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other', size: s.size, mtime: s.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readDirectory(relative: string): Promise<Array<[string, FileType]>> {
+    let entries;
+    try {
+      entries = await fsp.readdir(this.absolute(relative), { withFileTypes: true });
+    } catch (e) {
+      throw new Error(describeError(e));
+    }
+    const out: Array<[string, FileType]> = [];
+    for (const entry of entries) {
+      if (entry.isFile()) {
+        out.push([entry.name, 'file']);
+      } else if (entry.isDirectory()) {
+        out.push([entry.name, 'directory']);
+      } else if (entry.isSymbolicLink()) {
+        const target = await this.stat(relative === '' ? entry.name : `${relative}/${entry.name}`);
+        out.push([entry.name, target?.type ?? 'other']);
+      } else {
+        out.push([entry.name, 'other']);
+      }
+    }
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  async realpath(relative: string): Promise<string | undefined> {
+    try {
+      return this.relative(await fsp.realpath(this.absolute(relative)));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function describeError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'no such file';
+    case 'ELOOP':
+      return 'a loop of symbolic links';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return (e as Error).message;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Turning a file's bytes into text, or into a clear reason why not.
+ * Notes and sources must be UTF-8; a UTF-8 byte-order mark is dropped (as editors do).
+ */
+
+export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+
+export type Decoded = { text: string } | { problem: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export function decodeText(bytes: Uint8Array, maxBytes = MAX_SOURCE_BYTES): Decoded {
+  if (bytes.length > maxBytes) {
+    const mb = (bytes.length / 1024 / 1024).toFixed(1);
+    return { problem: `is too large to check (${mb} MB; the limit is ${maxBytes / 1024 / 1024} MB)` };
+  }
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    return { problem: 'is UTF-16 encoded; save it as UTF-8' };
+  }
+  const probe = Math.min(bytes.length, 8192);
+  for (let i = 0; i < probe; i++) {
+    if (bytes[i] === 0) {
+      return { problem: 'looks like a binary file (it contains NUL bytes), not text' };
+    }
+  }
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    return { problem: 'is not valid UTF-8 (perhaps Latin-1 or Windows-1252); save it as UTF-8' };
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The one interface through which the language service touches files.
+ *
+ * Paths are workspace-relative with `/` separators (`notes/a.pnote`); `''` is the
+ * workspace root. Implementations: `MemoryFileSystem` (tests, below) and
+ * `NodeFileSystem` (server/src/node/nodeFs.ts, for the CLI and the server).
+ */
+
+export type FileType = 'file' | 'directory' | 'other';
+
+export interface FileStat {
+  type: FileType;
+  size: number;
+  /** Modification time in milliseconds. */
+  mtime: number;
+}
+
+export interface WorkspaceFileSystem {
+  /** The file's bytes. Rejects when it cannot be read (the message names the reason). */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Undefined when nothing is there. Follows symbolic links. */
+  stat(path: string): Promise<FileStat | undefined>;
+  /** Entries of a directory (links resolved to what they point at; dangling ones are `other`). */
+  readDirectory(path: string): Promise<Array<[name: string, type: FileType]>>;
+  /**
+   * The canonical workspace-relative path of `path` with every link resolved, or
+   * undefined when it does not exist or its real location is outside the workspace.
+   */
+  realpath(path: string): Promise<string | undefined>;
+}
+
+/** Joins workspace-relative path segments, dropping empty ones. */
+export function joinPath(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('/');
+}
+
+/**
+ * Normalises a user-written workspace-relative path (`./corpus/`, `a\\b`, `a/../b`).
+ * Returns undefined when it is absolute or climbs out of the workspace.
+ */
+export function normalizeRelativePath(input: string): string | undefined {
+  const slashed = input.replace(/\\/g, '/');
+  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
+    return undefined;
+  }
+  const out: string[] = [];
+  for (const part of slashed.split('/')) {
+    if (part === '' || part === '.') {
+      continue;
+    }
+    if (part === '..') {
+      if (out.length === 0) {
+        return undefined;
+      }
+      out.pop();
+    } else {
+      out.push(part);
+    }
+  }
+  return out.join('/');
+}
+
+/** An in-memory workspace: files by relative path. Directories are implied by paths. */
+export class MemoryFileSystem implements WorkspaceFileSystem {
+  private readonly files = new Map<string, { bytes: Uint8Array; mtime: number }>();
+  private clock = 1;
+
+  constructor(files: Record<string, string | Uint8Array> = {}) {
+    for (const [path, content] of Object.entries(files)) {
+      this.write(path, content);
+    }
+  }
+
+  write(path: string, content: string | Uint8Array): void {
+    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    this.files.set(path, { bytes, mtime: this.clock++ });
+  }
+
+  delete(path: string): void {
+    this.files.delete(path);
+  }
+
+  paths(): string[] {
+    return [...this.files.keys()].sort();
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    const file = this.files.get(path);
+    if (!file) {
+      throw new Error(`no such file: ${path}`);
+    }
+    return file.bytes;
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    const file = this.files.get(path);
+    if (file) {
+      return { type: 'file', size: file.bytes.length, mtime: file.mtime };
+    }
+    return this.isDirectory(path) ? { type: 'directory', size: 0, mtime: 0 } : undefined;
+  }
+
+  async readDirectory(path: string): Promise<Array<[string, FileType]>> {
+    const prefix = path === '' ? '' : `${path}/`;
+    const entries = new Map<string, FileType>();
+    for (const file of this.files.keys()) {
+      if (file.startsWith(prefix)) {
+        const rest = file.slice(prefix.length);
+        const slash = rest.indexOf('/');
+        entries.set(slash < 0 ? rest : rest.slice(0, slash), slash < 0 ? 'file' : 'directory');
+      }
+    }
+    return [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  async realpath(path: string): Promise<string | undefined> {
+    const normal = normalizeRelativePath(path);
+    if (normal === undefined) {
+      return undefined;
+    }
+    return this.files.has(normal) || this.isDirectory(normal) ? normal : undefined;
+  }
+
+  private isDirectory(path: string): boolean {
+    if (path === '') {
+      return true;
+    }
+    const prefix = `${path}/`;
+    for (const file of this.files.keys()) {
+      if (file.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

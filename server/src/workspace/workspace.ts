@@ -1,0 +1,594 @@
+/**
+ * The workspace index: configuration, corpus, notes and the symbol table, kept up
+ * to date file by file, and every check's results.
+ *
+ * Incremental invariant: changing one note re-parses that note only; quotation
+ * checks (the expensive ones) are cached per note and recomputed only for that
+ * note, or for notes a corpus change can affect. Definition and mention checks
+ * read the shared symbol table and are cheap, so they are recomputed for any note
+ * whose diagnostics are asked for after a symbol change.
+ */
+import Fuse from 'fuse.js';
+import { LineIndex, type Span } from '../common/text';
+import { Corpus } from '../corpus/corpus';
+import { findExact } from '../corpus/match';
+import { parseCslJson } from '../corpus/metadata';
+import { parseQuote } from '../corpus/quote';
+import { createSource } from '../corpus/source';
+import type { SourceMetadata } from '../corpus/types';
+import { effectiveSeverity, type Severity } from '../checks/codes';
+import { checkDefinitions, type SymbolContext } from '../checks/definitions';
+import type { Diagnostic, NoteProblem } from '../checks/diagnostic';
+import { checkQuotations } from '../checks/quotations';
+import { parseNote } from '../syntax/parser';
+import type { NoteAst } from '../syntax/ast';
+import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type ConfigProblem, type ConfigSettings, type PnoteConfig } from './config';
+import { decodeText } from './decode';
+import { joinPath, type WorkspaceFileSystem } from './fs';
+import { entityNames, extractSymbols, type EntitySymbol, type PnoteSymbol } from './symbols';
+
+export interface NoteState {
+  path: string;
+  text: string;
+  ast: NoteAst;
+  lines: LineIndex;
+  symbols: PnoteSymbol[];
+  /** The editor's version while the note is open in an editor. */
+  version?: number;
+  /** Cached quotation problems; undefined when they must be recomputed. */
+  quoteProblems?: NoteProblem[];
+  citedKeys: Set<string>;
+  mentionedIds: string[];
+}
+
+export interface IndexStats {
+  notes: number;
+  sources: number;
+  entities: number;
+  events: number;
+  citations: number;
+  quotations: number;
+}
+
+export type Progress = (done: number, total: number, message: string) => void;
+
+const SOURCE_EXTENSIONS = /\.(txt|md)$/i;
+const NOTE_EXTENSION = /\.pnote$/i;
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+const READ_CONCURRENCY = 32;
+
+/** Runs `work` over `items` with at most `limit` promises pending. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      await work(items[next++]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function keyOf(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name.replace(SOURCE_EXTENSIONS, '');
+}
+
+function normalName(name: string): string {
+  return name.normalize('NFC').toLowerCase().split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean).join(' ');
+}
+
+export class Workspace {
+  config: PnoteConfig = DEFAULT_CONFIG;
+  configProblems: ConfigProblem[] = [];
+  /** True when the configuration is invalid: the CLI stops, the server checks with defaults. */
+  configFatal = false;
+  corpus = new Corpus();
+  readonly notes = new Map<string, NoteState>();
+
+  /** Every corpus file read (or not), by path, with its key. */
+  private readonly corpusFiles = new Map<string, string>();
+  private readonly keyPaths = new Map<string, string[]>();
+  /** Problems of files that are not notes: configuration, metadata, unreadable or duplicate sources. */
+  private readonly fileProblems = new Map<string, Diagnostic[]>();
+  private metadata = new Map<string, Partial<SourceMetadata>>();
+
+  private readonly symbolsById = new Map<string, PnoteSymbol[]>();
+  private readonly mentionCounts = new Map<string, number>();
+  private aliasIndex?: Map<string, EntitySymbol[]>;
+  private fuse?: { entity: Fuse<string>; event: Fuse<string> };
+  private sourceMentionMemo = new Map<string, boolean>();
+
+  constructor(
+    private readonly fs: WorkspaceFileSystem,
+    private settings: ConfigSettings = {},
+  ) {}
+
+  // ---------------------------------------------------------------- loading
+
+  /** Reads the configuration, the corpus and every note from scratch. */
+  async load(progress?: Progress): Promise<void> {
+    const loaded = await loadConfig(this.fs, this.settings);
+    this.config = loaded.fatal ? { ...DEFAULT_CONFIG, ...loaded.config, severity: loaded.config.severity } : loaded.config;
+    this.configProblems = loaded.problems;
+    this.configFatal = loaded.fatal;
+    this.fileProblems.clear();
+    for (const problem of loaded.problems) {
+      this.addFileProblem(problem.file ?? CONFIG_FILE, 'invalid-config', problem.message, loaded.fatal ? 'error' : 'warning');
+    }
+    this.corpus = new Corpus();
+    this.corpusFiles.clear();
+    this.keyPaths.clear();
+    this.sourceMentionMemo.clear();
+    await this.loadMetadata();
+
+    const sourcePaths = await this.listFiles(this.config.corpus, SOURCE_EXTENSIONS, false);
+    const notePaths = await this.listFiles('', NOTE_EXTENSION, true);
+    const total = sourcePaths.length + notePaths.length;
+    let done = 0;
+    const tick = (message: string) => {
+      done++;
+      if (progress && (done % 250 === 0 || done === total)) {
+        progress(done, total, message);
+      }
+    };
+    const texts = new Map<string, string>();
+    await pool(sourcePaths, READ_CONCURRENCY, async (path) => {
+      const text = await this.readText(path);
+      if (text !== undefined) {
+        texts.set(path, text);
+      }
+      tick('Reading the corpus');
+    });
+    for (const path of sourcePaths) {
+      this.registerCorpusFile(path, texts.get(path));
+    }
+    const openNotes = new Map([...this.notes].filter(([, n]) => n.version !== undefined));
+    for (const note of this.notes.values()) {
+      this.forgetSymbols(note);
+    }
+    this.notes.clear();
+    await pool(notePaths, READ_CONCURRENCY, async (path) => {
+      const open = openNotes.get(path);
+      const text = open ? open.text : await this.readText(path, Number.MAX_SAFE_INTEGER);
+      if (text !== undefined) {
+        this.setNote(path, text, open?.version);
+      }
+      tick('Reading the notes');
+    });
+    for (const [path, open] of openNotes) {
+      if (!this.notes.has(path)) {
+        this.setNote(path, open.text, open.version);
+      }
+    }
+  }
+
+  updateSettings(settings: ConfigSettings): void {
+    this.settings = settings;
+  }
+
+  private async loadMetadata(): Promise<void> {
+    this.metadata = new Map();
+    const path = this.config.metadata;
+    if (!path || (await this.fs.stat(path))?.type !== 'file') {
+      return;
+    }
+    const text = await this.readText(path);
+    if (text === undefined) {
+      return;
+    }
+    const parsed = parseCslJson(text);
+    this.metadata = parsed.items;
+    for (const problem of parsed.problems) {
+      this.addFileProblem(path, 'invalid-metadata', `${path}: ${problem}`);
+    }
+  }
+
+  /** Every file below `folder` whose name matches, skipping `node_modules`, `.git` and (for notes) the corpus. */
+  private async listFiles(folder: string, pattern: RegExp, skipCorpus: boolean): Promise<string[]> {
+    const found: string[] = [];
+    const seen = new Set<string>();
+    const corpus = this.config.corpus;
+    const walk = async (dir: string): Promise<void> => {
+      const real = await this.fs.realpath(dir);
+      if (real === undefined || seen.has(real)) {
+        return; // outside the workspace, or a link back to a folder already walked
+      }
+      seen.add(real);
+      let entries: Array<[string, string]>;
+      try {
+        entries = await this.fs.readDirectory(dir);
+      } catch (e) {
+        this.addFileProblem(dir || '.', 'unreadable-file', `The folder ${dir || '.'} cannot be read: ${(e as Error).message}`);
+        return;
+      }
+      const subfolders: string[] = [];
+      for (const [name, type] of entries) {
+        const path = joinPath(dir, name);
+        if (type === 'directory') {
+          if (!SKIPPED_FOLDERS.has(name) && !(skipCorpus && path === corpus)) {
+            subfolders.push(path);
+          }
+        } else if (type === 'file' && pattern.test(name)) {
+          found.push(path);
+        }
+      }
+      for (const sub of subfolders) {
+        await walk(sub);
+      }
+    };
+    if (folder === '' || (await this.fs.stat(folder))?.type === 'directory') {
+      await walk(folder);
+    }
+    return found.sort();
+  }
+
+  /** Reads and decodes a file; records a problem and returns undefined when it cannot. */
+  private async readText(path: string, maxBytes?: number): Promise<string | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.fs.readFile(path);
+    } catch (e) {
+      this.addFileProblem(path, 'unreadable-file', `${path} cannot be read: ${(e as Error).message}`);
+      return undefined;
+    }
+    const decoded = decodeText(bytes, maxBytes);
+    if ('problem' in decoded) {
+      this.addFileProblem(path, 'unreadable-file', `${path} ${decoded.problem}; it is not checked`);
+      return undefined;
+    }
+    return decoded.text;
+  }
+
+  private addFileProblem(path: string, code: string, message: string, severity?: Severity): void {
+    const sev = effectiveSeverity(code, severity ?? 'error', this.config.severity);
+    if (!sev) {
+      return;
+    }
+    const list = this.fileProblems.get(path) ?? [];
+    list.push({ path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: severity ?? sev, code, message });
+    this.fileProblems.set(path, list);
+  }
+
+  // ---------------------------------------------------------------- corpus
+
+  isCorpusFile(path: string): boolean {
+    const corpus = this.config.corpus;
+    return SOURCE_EXTENSIONS.test(path) && (corpus === '' || path.startsWith(`${corpus}/`));
+  }
+
+  isNote(path: string): boolean {
+    if (!NOTE_EXTENSION.test(path)) {
+      return false;
+    }
+    const parts = path.split('/');
+    if (parts.some((p) => SKIPPED_FOLDERS.has(p))) {
+      return false;
+    }
+    const corpus = this.config.corpus;
+    return corpus === '' ? true : !path.startsWith(`${corpus}/`);
+  }
+
+  /** Records a corpus file (text undefined: unreadable) and updates the sources of its key. */
+  private registerCorpusFile(path: string, text: string | undefined): void {
+    const key = keyOf(path);
+    this.corpusFiles.set(path, key);
+    if (text === undefined) {
+      return;
+    }
+    const paths = this.keyPaths.get(key) ?? [];
+    if (!paths.includes(path)) {
+      paths.push(path);
+      paths.sort();
+    }
+    this.keyPaths.set(key, paths);
+    this.pendingTexts.set(path, text);
+    this.refreshKey(key);
+  }
+
+  /** Texts of readable corpus files, kept only while their key is ambiguous or until added. */
+  private readonly pendingTexts = new Map<string, string>();
+
+  /** Makes the corpus hold `key` iff exactly one readable file has it; reports duplicates. */
+  private refreshKey(key: string): void {
+    const paths = this.keyPaths.get(key) ?? [];
+    this.corpus.remove(key);
+    for (const path of paths) {
+      this.fileProblems.set(path, (this.fileProblems.get(path) ?? []).filter((d) => d.code !== 'duplicate-source'));
+    }
+    if (paths.length === 1) {
+      const path = paths[0];
+      const text = this.pendingTexts.get(path);
+      if (text !== undefined) {
+        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key)));
+      }
+    } else if (paths.length > 1) {
+      for (const path of paths) {
+        const others = paths.filter((p) => p !== path);
+        this.addFileProblem(path, 'duplicate-source', `Source key "${key}" is also the name of ${others.join(', ')}; neither file is used`);
+      }
+    }
+    this.sourceMentionMemo.clear();
+  }
+
+  /** Keys held by more than one corpus file. */
+  get duplicateKeys(): Map<string, string[]> {
+    return new Map([...this.keyPaths].filter(([, paths]) => paths.length > 1));
+  }
+
+  // ---------------------------------------------------------------- file events
+
+  /** A file was created, changed or deleted on disk. Returns the notes whose diagnostics may have changed. */
+  async fileChanged(path: string, change: 'created' | 'changed' | 'deleted'): Promise<'reload' | 'corpus' | 'note' | 'none'> {
+    if (path === CONFIG_FILE || path === this.config.metadata) {
+      await this.load();
+      return 'reload';
+    }
+    if (this.isCorpusFile(path)) {
+      this.removeCorpusFile(path);
+      if (change !== 'deleted') {
+        this.registerCorpusFile(path, await this.readText(path));
+      }
+      this.invalidateQuotes(keyOf(path));
+      return 'corpus';
+    }
+    if (this.isNote(path)) {
+      const note = this.notes.get(path);
+      if (note?.version !== undefined) {
+        return 'none'; // the editor's text wins while the note is open
+      }
+      this.fileProblems.delete(path);
+      if (change === 'deleted') {
+        this.removeNote(path);
+      } else {
+        const text = await this.readText(path, Number.MAX_SAFE_INTEGER);
+        if (text === undefined) {
+          this.removeNote(path);
+        } else {
+          this.setNote(path, text);
+        }
+      }
+      return 'note';
+    }
+    return 'none';
+  }
+
+  private removeCorpusFile(path: string): void {
+    const key = this.corpusFiles.get(path);
+    this.fileProblems.delete(path);
+    this.pendingTexts.delete(path);
+    if (key === undefined) {
+      return;
+    }
+    this.corpusFiles.delete(path);
+    const paths = (this.keyPaths.get(key) ?? []).filter((p) => p !== path);
+    if (paths.length === 0) {
+      this.keyPaths.delete(key);
+    } else {
+      this.keyPaths.set(key, paths);
+    }
+    this.refreshKey(key);
+  }
+
+  /**
+   * Drops the cached quotation checks a change of `key` can affect: notes that cite
+   * it, and notes with any citation problem (a new source can settle those).
+   */
+  private invalidateQuotes(key: string): void {
+    for (const note of this.notes.values()) {
+      if (note.citedKeys.has(key) || (note.quoteProblems && note.quoteProblems.length > 0)) {
+        note.quoteProblems = undefined;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- notes
+
+  /** Sets a note's text (from disk, or from an editor with its `version`). */
+  setNote(path: string, text: string, version?: number): NoteState {
+    const old = this.notes.get(path);
+    if (old) {
+      this.forgetSymbols(old);
+    }
+    const ast = parseNote(text);
+    const note: NoteState = {
+      path,
+      text,
+      ast,
+      lines: new LineIndex(text),
+      symbols: extractSymbols(path, ast),
+      version,
+      citedKeys: new Set(ast.citations.flatMap((c) => c.items.map((i) => i.key))),
+      mentionedIds: ast.mentions.map((m) => m.id),
+    };
+    this.notes.set(path, note);
+    this.learnSymbols(note);
+    return note;
+  }
+
+  /** The editor closed a note: from now on its text is the one on disk. */
+  async closeNote(path: string): Promise<void> {
+    const note = this.notes.get(path);
+    if (!note) {
+      return;
+    }
+    note.version = undefined;
+    await this.fileChanged(path, (await this.fs.stat(path)) ? 'changed' : 'deleted');
+  }
+
+  removeNote(path: string): void {
+    const note = this.notes.get(path);
+    if (note) {
+      this.forgetSymbols(note);
+      this.notes.delete(path);
+    }
+  }
+
+  private learnSymbols(note: NoteState): void {
+    for (const symbol of note.symbols) {
+      const list = this.symbolsById.get(symbol.id) ?? [];
+      list.push(symbol);
+      this.symbolsById.set(symbol.id, list);
+    }
+    for (const id of note.mentionedIds) {
+      this.mentionCounts.set(id, (this.mentionCounts.get(id) ?? 0) + 1);
+    }
+    this.symbolsChanged();
+  }
+
+  private forgetSymbols(note: NoteState): void {
+    for (const symbol of note.symbols) {
+      const list = (this.symbolsById.get(symbol.id) ?? []).filter((s) => s !== symbol);
+      if (list.length === 0) {
+        this.symbolsById.delete(symbol.id);
+      } else {
+        this.symbolsById.set(symbol.id, list);
+      }
+    }
+    for (const id of note.mentionedIds) {
+      const count = (this.mentionCounts.get(id) ?? 0) - 1;
+      if (count <= 0) {
+        this.mentionCounts.delete(id);
+      } else {
+        this.mentionCounts.set(id, count);
+      }
+    }
+    this.symbolsChanged();
+  }
+
+  private symbolsChanged(): void {
+    this.aliasIndex = undefined;
+    this.fuse = undefined;
+  }
+
+  // ---------------------------------------------------------------- symbols
+
+  lookup(id: string): readonly PnoteSymbol[] {
+    return this.symbolsById.get(id) ?? [];
+  }
+
+  allSymbols(): PnoteSymbol[] {
+    return [...this.symbolsById.values()].flat();
+  }
+
+  mentionCount(id: string): number {
+    return this.mentionCounts.get(id) ?? 0;
+  }
+
+  entitiesNamed(name: string): readonly EntitySymbol[] {
+    if (!this.aliasIndex) {
+      const index = new Map<string, EntitySymbol[]>();
+      for (const symbol of this.allSymbols()) {
+        if (symbol.type !== 'entity') {
+          continue;
+        }
+        for (const key of new Set(entityNames(symbol).map(normalName))) {
+          if (key !== '') {
+            index.set(key, [...(index.get(key) ?? []), symbol]);
+          }
+        }
+      }
+      this.aliasIndex = index;
+    }
+    return this.aliasIndex.get(normalName(name)) ?? [];
+  }
+
+  closestIds(id: string, type: PnoteSymbol['type'], limit: number): string[] {
+    if (!this.fuse) {
+      const ids = (t: PnoteSymbol['type']) => [...new Set(this.allSymbols().filter((s) => s.type === t).map((s) => s.id))];
+      const options = { threshold: 0.4, ignoreLocation: true };
+      this.fuse = { entity: new Fuse(ids('entity'), options), event: new Fuse(ids('event'), options) };
+    }
+    return this.fuse[type].search(id, { limit }).map((r) => r.item);
+  }
+
+  /** Whether source `key` contains `phrase` as a sequence of words. */
+  sourceMentions(key: string, phrase: string): boolean {
+    const memoKey = `${key}\u0000${phrase}`;
+    let found = this.sourceMentionMemo.get(memoKey);
+    if (found === undefined) {
+      const source = this.corpus.get(key);
+      const pattern = parseQuote(phrase);
+      found = source !== undefined && pattern.wordCount > 0 && findExact(source, pattern).length > 0;
+      this.sourceMentionMemo.set(memoKey, found);
+    }
+    return found;
+  }
+
+  // ---------------------------------------------------------------- diagnostics
+
+  /** Every diagnostic of one file (a note, or a corpus or configuration file). */
+  diagnostics(path: string): Diagnostic[] {
+    const note = this.notes.get(path);
+    const fileLevel = this.fileProblems.get(path) ?? [];
+    if (!note) {
+      return [...fileLevel];
+    }
+    if (!note.quoteProblems) {
+      note.quoteProblems = checkQuotations(note.ast, { corpus: this.corpus, duplicateKeys: this.duplicateKeys });
+    }
+    const context: SymbolContext = this;
+    const problems: NoteProblem[] = [
+      ...note.ast.errors.map((e) => ({ span: e.span, code: e.code, message: e.message, severity: e.severity })),
+      ...note.quoteProblems,
+      ...checkDefinitions(note.ast, note.symbols, context),
+    ];
+    const out: Diagnostic[] = [...fileLevel];
+    for (const problem of problems) {
+      const diagnostic = this.toDiagnostic(note, problem);
+      if (diagnostic) {
+        out.push(diagnostic);
+      }
+    }
+    return out.sort(compareDiagnostics);
+  }
+
+  /** Paths of every file that has or may have diagnostics: all notes and files with problems. */
+  diagnosticPaths(): string[] {
+    return [...new Set([...this.notes.keys(), ...this.fileProblems.keys()])].sort();
+  }
+
+  private toDiagnostic(note: NoteState, problem: NoteProblem): Diagnostic | undefined {
+    const severity = effectiveSeverity(problem.code, problem.severity ?? 'error', this.config.severity);
+    if (!severity) {
+      return undefined;
+    }
+    const range = (span: Span) => note.lines.rangeOf(span);
+    const diagnostic: Diagnostic = { path: note.path, range: range(problem.span), severity, code: problem.code, message: problem.message };
+    if (problem.fixes && problem.fixes.length > 0) {
+      diagnostic.fixes = problem.fixes.map((fix) => ({
+        title: fix.title,
+        preferred: fix.preferred,
+        edits: fix.edits.map((edit) => ({ path: note.path, range: range(edit.span), newText: edit.newText })),
+      }));
+    }
+    if (problem.related && problem.related.length > 0) {
+      diagnostic.related = problem.related.flatMap((r) => {
+        const other = this.notes.get(r.path);
+        return other ? [{ path: r.path, range: other.lines.rangeOf(r.span), message: r.message }] : [];
+      });
+    }
+    return diagnostic;
+  }
+
+  stats(): IndexStats {
+    let citations = 0;
+    let quotations = 0;
+    for (const note of this.notes.values()) {
+      citations += note.ast.citations.reduce((n, c) => n + c.items.length, 0);
+      quotations += note.ast.quotations.length;
+    }
+    const symbols = this.allSymbols();
+    return {
+      notes: this.notes.size,
+      sources: this.corpus.size,
+      entities: symbols.filter((s) => s.type === 'entity').length,
+      events: symbols.filter((s) => s.type === 'event').length,
+      citations,
+      quotations,
+    };
+  }
+}
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}
