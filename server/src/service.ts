@@ -2,9 +2,14 @@
  * The language service: one factory, one documented interface. The LSP server
  * and the CLI are thin adapters over it, so both report the very same diagnostics.
  * No editor or protocol types cross this boundary; all file access goes through the
- * injected {@link WorkspaceFileSystem}.
+ * injected {@link WorkspaceFileSystem}. Positions in and out are 0-based lines and
+ * UTF-16 characters, as in the LSP.
  */
-import type { Diagnostic } from './checks/diagnostic';
+import type { Position, Range } from './common/text';
+import type { Diagnostic, Fix } from './checks/diagnostic';
+import { complete, type CompletionList } from './features/completion';
+import { hover } from './features/hover';
+import * as nav from './features/navigation';
 import type { ConfigSettings } from './workspace/config';
 import type { WorkspaceFileSystem } from './workspace/fs';
 import { Workspace, type IndexStats, type Progress } from './workspace/workspace';
@@ -20,24 +25,89 @@ export interface FileDiagnostics {
   diagnostics: Diagnostic[];
 }
 
+export interface CodeAction extends Fix {
+  /** The diagnostic the fix resolves. */
+  diagnostic: Diagnostic;
+}
+
+export interface HoverInfo {
+  markdown: string;
+  range: Range;
+}
+
 export interface LanguageService {
   readonly workspace: Workspace;
   /** (Re)reads configuration, corpus and notes. */
   load(progress?: Progress): Promise<void>;
+  /** Sets the text of a note open in an editor. */
+  setNoteText(path: string, text: string, version?: number): void;
+  /** The editor closed the note: its text is read from disk again. */
+  closeNote(path: string): Promise<void>;
+  /** A file changed on disk. */
+  fileChanged(path: string, change: 'created' | 'changed' | 'deleted'): Promise<void>;
   /** Diagnostics of one file. */
   diagnostics(path: string): Diagnostic[];
   /** Diagnostics of every note and of every other file with a problem, by path. */
   allDiagnostics(): FileDiagnostics[];
   stats(): IndexStats;
+
+  completion(path: string, position: Position): CompletionList | undefined;
+  hover(path: string, position: Position): HoverInfo | undefined;
+  definition(path: string, position: Position): nav.Location[];
+  references(path: string, position: Position, includeDeclaration: boolean): nav.Location[];
+  prepareRename(path: string, position: Position): nav.PrepareRenameResult | undefined;
+  rename(path: string, position: Position, newId: string): nav.RenameResult;
+  documentSymbols(path: string): nav.DocumentSymbol[];
+  workspaceSymbols(query: string): nav.WorkspaceSymbol[];
+  documentLinks(path: string): nav.DocumentLink[];
+  foldingRanges(path: string): nav.FoldingRange[];
+  /** The fixes of the diagnostics that overlap `range`. */
+  codeActions(path: string, range: Range): CodeAction[];
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
 export function createLanguageService(options: LanguageServiceOptions): LanguageService {
-  const workspace = new Workspace(options.fs, options.settings);
+  const ws = new Workspace(options.fs, options.settings);
+  /** Runs `f` with the offset of `position` in the note at `path`, if it is a known note. */
+  const at = <T>(path: string, position: Position, f: (offset: number) => T): T | undefined => {
+    const note = ws.notes.get(path);
+    return note ? f(note.lines.offsetAt(position)) : undefined;
+  };
   return {
-    workspace,
-    load: (progress) => workspace.load(progress),
-    diagnostics: (path) => workspace.diagnostics(path),
-    allDiagnostics: () => workspace.diagnosticPaths().map((path) => ({ path, diagnostics: workspace.diagnostics(path) })),
-    stats: () => workspace.stats(),
+    workspace: ws,
+    load: (progress) => ws.load(progress),
+    setNoteText: (path, text, version) => void ws.setNote(path, text, version),
+    closeNote: (path) => ws.closeNote(path),
+    fileChanged: async (path, change) => void (await ws.fileChanged(path, change)),
+    diagnostics: (path) => ws.diagnostics(path),
+    allDiagnostics: () => ws.diagnosticPaths().map((path) => ({ path, diagnostics: ws.diagnostics(path) })),
+    stats: () => ws.stats(),
+
+    completion: (path, position) => at(path, position, (offset) => complete(ws, path, offset)),
+    hover: (path, position) =>
+      at(path, position, (offset) => {
+        const result = hover(ws, path, offset);
+        return result && { markdown: result.markdown, range: ws.notes.get(path)!.lines.rangeOf(result.span) };
+      }),
+    definition: (path, position) => at(path, position, (offset) => nav.definition(ws, path, offset)) ?? [],
+    references: (path, position, includeDeclaration) => at(path, position, (offset) => nav.references(ws, path, offset, includeDeclaration)) ?? [],
+    prepareRename: (path, position) => at(path, position, (offset) => nav.prepareRename(ws, path, offset)),
+    rename: (path, position, newId) => at(path, position, (offset) => nav.rename(ws, path, offset, newId)) ?? { error: 'Not a note' },
+    documentSymbols: (path) => nav.documentSymbols(ws, path),
+    workspaceSymbols: (query) => nav.workspaceSymbols(ws, query),
+    documentLinks: (path) => nav.documentLinks(ws, path),
+    foldingRanges: (path) => nav.foldingRanges(ws, path),
+    codeActions: (path, range) =>
+      ws
+        .diagnostics(path)
+        .filter((d) => d.fixes && overlaps(d.range, range))
+        .flatMap((diagnostic) => (diagnostic.fixes ?? []).map((fix) => ({ ...fix, diagnostic }))),
   };
 }

@@ -97,6 +97,11 @@ export class Workspace {
   private aliasIndex?: Map<string, EntitySymbol[]>;
   private fuse?: { entity: Fuse<string>; event: Fuse<string> };
   private sourceMentionMemo = new Map<string, boolean>();
+  /** Bumped whenever any definition or mention changes: caches of symbol-derived data key on it. */
+  symbolGeneration = 0;
+  /** Bumped whenever any source is added, changed or removed. */
+  corpusGeneration = 0;
+  private readonly memos = new Map<string, { generation: string; value: unknown }>();
 
   constructor(
     private readonly fs: WorkspaceFileSystem,
@@ -116,6 +121,7 @@ export class Workspace {
       this.addFileProblem(problem.file ?? CONFIG_FILE, 'invalid-config', problem.message, loaded.fatal ? 'error' : 'warning');
     }
     this.corpus = new Corpus();
+    this.corpusGeneration++;
     this.corpusFiles.clear();
     this.keyPaths.clear();
     this.sourceMentionMemo.clear();
@@ -308,6 +314,7 @@ export class Workspace {
       }
     }
     this.sourceMentionMemo.clear();
+    this.corpusGeneration++;
   }
 
   /** Keys held by more than one corpus file. */
@@ -458,6 +465,22 @@ export class Workspace {
   private symbolsChanged(): void {
     this.aliasIndex = undefined;
     this.fuse = undefined;
+    this.symbolGeneration++;
+  }
+
+  /**
+   * A value computed once per state of the symbols and/or the corpus, e.g. a fuzzy
+   * index for completion. `depends` says which changes make it stale.
+   */
+  memo<T>(name: string, depends: { symbols?: boolean; corpus?: boolean }, compute: () => T): T {
+    const generation = `${depends.symbols ? this.symbolGeneration : '-'}/${depends.corpus ? this.corpusGeneration : '-'}`;
+    const cached = this.memos.get(name);
+    if (cached && cached.generation === generation) {
+      return cached.value as T;
+    }
+    const value = compute();
+    this.memos.set(name, { generation, value });
+    return value;
   }
 
   // ---------------------------------------------------------------- symbols

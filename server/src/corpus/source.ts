@@ -1,0 +1,226 @@
+/**
+ * A source document: its text, paragraph and line spans, metadata and (lazily) its
+ * words.
+ *
+ * Paragraphs (`paragraphs` setting of `pnote.json`):
+ * - `lines`: every line that holds something other than whitespace is a paragraph;
+ * - `blocks`: runs of such lines, separated by blank lines, are paragraphs.
+ * A paragraph's span runs from its first non-whitespace character to its last
+ * (line breaks inside a block included). Lines are every physical line (`\n`,
+ * `\r\n`, `\r`), blank ones included; a line's span excludes its line break.
+ *
+ * Tokens are computed on first use and kept in a process-wide LRU cache bounded by
+ * a total number of words ({@link setTokenCacheBudget}), so a corpus of 80 MB does
+ * not keep ~13 million word strings alive; an evicted source re-tokenises on its
+ * next use.
+ */
+import type { Span } from '../common/text';
+import { extractDate, extractTitle } from './metadata';
+import { tokenize } from './tokenize';
+import type { ParagraphMode, SourceInfo, SourceMetadata, Tokens } from './types';
+
+/** Default budget of the token cache, in words (~16 bytes each plus the strings). */
+export const DEFAULT_TOKEN_CACHE_WORDS = 4_000_000;
+
+let cacheBudget = DEFAULT_TOKEN_CACHE_WORDS;
+let cachedWords = 0;
+/** Sources whose tokens are cached, least recently used first. */
+const lru = new Set<Source>();
+
+/** Change the token cache's budget (in words); evicts at once if needed. */
+export function setTokenCacheBudget(words: number): void {
+  cacheBudget = Math.max(0, words);
+  evict();
+}
+
+function evict(): void {
+  for (const s of lru) {
+    if (cachedWords <= cacheBudget || lru.size <= 1) {
+      break;
+    }
+    s.releaseTokens();
+  }
+}
+
+class Source implements SourceInfo {
+  private cached: Tokens | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly path: string,
+    readonly text: string,
+    readonly metadata: SourceMetadata,
+    readonly paragraphs: Span[],
+    readonly lines: Span[],
+  ) {}
+
+  get tokens(): Tokens {
+    let t = this.cached;
+    if (t) {
+      lru.delete(this);
+      lru.add(this);
+      return t;
+    }
+    t = tokenize(this.text);
+    this.cached = t;
+    cachedWords += t.words.length;
+    lru.add(this);
+    evict();
+    return t;
+  }
+
+  releaseTokens(): void {
+    if (this.cached) {
+      cachedWords -= this.cached.words.length;
+      this.cached = undefined;
+      lru.delete(this);
+    }
+  }
+}
+
+/** Drop a source's cached tokens (e.g. when it leaves the corpus). Harmless on any SourceInfo. */
+export function releaseTokens(source: SourceInfo): void {
+  if (source instanceof Source) {
+    source.releaseTokens();
+  }
+}
+
+/** Every physical line's span, line breaks excluded. */
+export function lineSpans(text: string): Span[] {
+  const lines: Span[] = [];
+  let start = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      lines.push({ start, end: i });
+      if (c === 13 && text.charCodeAt(i + 1) === 10) {
+        i++;
+      }
+      start = i + 1;
+    }
+  }
+  lines.push({ start, end: n });
+  return lines;
+}
+
+function isSpace(c: number): boolean {
+  // \s of JavaScript regexes: ASCII whitespace, NBSP, U+1680, U+2000-200A, U+2028/9, U+202F, U+205F, U+3000, BOM.
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+/** The span without leading and trailing whitespace (empty span at `end` when all blank). */
+function trimSpan(text: string, span: Span): Span {
+  let { start, end } = span;
+  while (start < end && isSpace(text.charCodeAt(start))) {
+    start++;
+  }
+  while (end > start && isSpace(text.charCodeAt(end - 1))) {
+    end--;
+  }
+  return { start, end };
+}
+
+/** Paragraph spans of `text` under `mode` (see the header comment). */
+export function paragraphSpans(text: string, lines: Span[], mode: ParagraphMode): Span[] {
+  const paragraphs: Span[] = [];
+  let open: Span | undefined;
+  for (const line of lines) {
+    const t = trimSpan(text, line);
+    if (t.start === t.end) {
+      if (open) {
+        paragraphs.push(open);
+        open = undefined;
+      }
+      continue;
+    }
+    if (mode === 'lines') {
+      paragraphs.push(t);
+    } else if (open) {
+      open.end = t.end;
+    } else {
+      open = { start: t.start, end: t.end };
+    }
+  }
+  if (open) {
+    paragraphs.push(open);
+  }
+  return paragraphs;
+}
+
+/**
+ * Build a source. Metadata fields not given are read from the text: the title is
+ * the first non-blank line (or the key when the text is blank), the date the first
+ * date written in the text.
+ */
+export function createSource(
+  key: string,
+  path: string,
+  text: string,
+  mode: ParagraphMode,
+  metadata?: Partial<SourceMetadata>,
+): SourceInfo {
+  const lines = lineSpans(text);
+  const paragraphs = paragraphSpans(text, lines, mode);
+  const meta: SourceMetadata = { ...metadata, title: metadata?.title || extractTitle(text) || key };
+  if (!meta.date) {
+    const date = extractDate(text);
+    if (date) {
+      meta.date = date;
+    } else {
+      delete meta.date;
+    }
+  }
+  return new Source(key, path, text, meta, paragraphs, lines);
+}
+
+function rangeOf(spans: Span[], start: number, end: number): Span | undefined {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end < start || end > spans.length) {
+    return undefined;
+  }
+  return { start: spans[start - 1].start, end: spans[end - 1].end };
+}
+
+/** Span from paragraph `start` to paragraph `end` (1-based, inclusive); undefined when out of range. */
+export function paragraphRange(source: SourceInfo, start: number, end: number = start): Span | undefined {
+  return rangeOf(source.paragraphs, start, end);
+}
+
+/** Span from line `start` to line `end` (1-based, inclusive); undefined when out of range. */
+export function lineRange(source: SourceInfo, start: number, end: number = start): Span | undefined {
+  return rangeOf(source.lines, start, end);
+}
+
+/** Index (0-based) of the last span starting at or before `offset`, -1 if none. */
+function lastStartingAtOrBefore(spans: Span[], offset: number): number {
+  let lo = 0;
+  let hi = spans.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * The 1-based paragraph holding `offset`: the last paragraph starting at or before
+ * it (so an offset in the blank gap after paragraph n gives n); 0 before the first
+ * paragraph or when there is none.
+ */
+export function paragraphAt(source: SourceInfo, offset: number): number {
+  return lastStartingAtOrBefore(source.paragraphs, offset) + 1;
+}
+
+/** The 1-based line holding `offset` (a line break belongs to the line it ends). */
+export function lineAt(source: SourceInfo, offset: number): number {
+  return Math.max(1, lastStartingAtOrBefore(source.lines, offset) + 1);
+}

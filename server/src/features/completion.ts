@@ -1,0 +1,238 @@
+/**
+ * Completion: entities after `@`, events after `#`, source keys inside `[@…` and
+ * after `; @`, and keys, kinds and ids inside definition blocks. Ranking is fuse.js
+ * over ids, names, aliases and titles, case- and accent-insensitive.
+ */
+import Fuse from 'fuse.js';
+import type { Span } from '../common/text';
+import type { SourceInfo } from '../corpus/types';
+import type { Definition } from '../syntax/ast';
+import { ENTITY_KINDS, type EntitySymbol, type EventSymbol } from '../workspace/symbols';
+import type { Workspace } from '../workspace/workspace';
+import { definitionBodyAt, isInCode } from './context';
+
+export type CompletionKind = 'entity' | 'event' | 'source' | 'field' | 'value' | 'define';
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  /** Markdown. */
+  documentation?: string;
+  /** Replaces `replace`. */
+  insertText: string;
+  replace: Span;
+  /** What the client matches the typed word against: always the typed word, since ranking is ours. */
+  filterText: string;
+  sortText: string;
+  /** Further edits, e.g. the definition skeleton a "define" item appends. */
+  additionalEdits?: Array<{ span: Span; newText: string }>;
+}
+
+export interface CompletionList {
+  items: CompletionItem[];
+  /** True: the client asks again as the user types (the ranking changes with each letter). */
+  isIncomplete: boolean;
+}
+
+const MAX_ITEMS = 50;
+const ID_CHAR = /[\p{L}\p{N}\p{M}_.:-]/u;
+const FUSE_BASE = { ignoreDiacritics: true, ignoreLocation: true, includeScore: true, threshold: 0.45 } as const;
+
+const ENTITY_FIELDS: Record<string, string> = {
+  name: 'Full name (required)',
+  kind: ENTITY_KINDS.join(', '),
+  aliases: 'Other names, `;`-separated',
+  role: 'Role or position',
+  wikidata: 'Wikidata Q-id',
+};
+const EVENT_FIELDS: Record<string, string> = {
+  title: 'What happened (required)',
+  date: 'YYYY, YYYY-MM, YYYY-MM-DD or DATE..DATE (required)',
+  actors: '`@entity` mentions, `;`-separated',
+  place: 'Where it happened',
+  sources: '`[@key]` citations, `;`-separated',
+  after: '`#event`s that come earlier, `;`-separated',
+};
+
+export function complete(ws: Workspace, path: string, offset: number): CompletionList | undefined {
+  const note = ws.notes.get(path);
+  if (!note || isInCode(note.ast, offset)) {
+    return undefined;
+  }
+  const text = note.text;
+  const lineStart = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+  const before = text.slice(lineStart, offset);
+  let end = offset;
+  while (end < text.length && ID_CHAR.test(text[end])) {
+    end++;
+  }
+
+  const definition = definitionBodyAt(note.ast, offset);
+  if (definition) {
+    const inDefinition = completeInDefinition(ws, definition, before, offset, end);
+    if (inDefinition) {
+      return inDefinition;
+    }
+  }
+
+  const source = /(?:\[|;)\s*@([\p{L}\p{N}\p{M}_.:-]*)$/u.exec(before);
+  if (source && insideBracket(before)) {
+    return sourceItems(ws, source[1], { start: offset - source[1].length, end });
+  }
+  const sigil = /(?:^|[\s(["'«“])([@#])([\p{L}\p{N}\p{M}_-]*)$/u.exec(before);
+  if (sigil) {
+    const query = sigil[2];
+    const replace = { start: offset - query.length, end };
+    if (sigil[1] === '#' && /^\s*#+$/.test(before) && query === '') {
+      return undefined; // `#` at the start of a line begins a heading as often as a mention
+    }
+    return sigil[1] === '@' ? entityItems(ws, query, replace, note.text.length) : eventItems(ws, query, replace);
+  }
+  return undefined;
+}
+
+/** True when the line, up to the cursor, has an unclosed `[`. */
+function insideBracket(before: string): boolean {
+  return before.lastIndexOf('[') > before.lastIndexOf(']');
+}
+
+function completeInDefinition(ws: Workspace, definition: Definition, before: string, offset: number, end: number): CompletionList | undefined {
+  const key = /^\s*([A-Za-z][A-Za-z0-9_-]*)?$/.exec(before);
+  if (key) {
+    const typed = key[1] ?? '';
+    const fields = definition.kind === 'event' ? EVENT_FIELDS : ENTITY_FIELDS;
+    const present = new Set(definition.fields.map((f) => f.key));
+    const items = Object.entries(fields)
+      .filter(([name]) => !present.has(name))
+      .map(([name, doc], i): CompletionItem => ({
+        label: name,
+        kind: 'field',
+        detail: doc,
+        insertText: `${name}: `,
+        replace: { start: offset - typed.length, end },
+        filterText: name,
+        sortText: String(i).padStart(3, '0'),
+      }));
+    return { items, isIncomplete: false };
+  }
+  const kind = /^\s*kind:\s*([A-Za-z]*)$/.exec(before);
+  if (kind && definition.kind === 'entity') {
+    const typed = kind[1];
+    return {
+      items: ENTITY_KINDS.map((k, i) => ({
+        label: k,
+        kind: 'value' as const,
+        insertText: k,
+        replace: { start: offset - typed.length, end },
+        filterText: k,
+        sortText: String(i).padStart(3, '0'),
+      })),
+      isIncomplete: false,
+    };
+  }
+  const field = /^\s*(actors|after|sources):/.exec(before);
+  if (field) {
+    const id = /@([\p{L}\p{N}\p{M}_.:-]*)$/u.exec(before) ?? /#([\p{L}\p{N}\p{M}_-]*)$/u.exec(before);
+    if (!id) {
+      return { items: [], isIncomplete: false };
+    }
+    const replace = { start: offset - id[1].length, end };
+    if (field[1] === 'sources') {
+      return sourceItems(ws, id[1], replace);
+    }
+    return field[1] === 'actors' ? entityItems(ws, id[1], replace) : eventItems(ws, id[1], replace);
+  }
+  return undefined;
+}
+
+function rank(index: number): string {
+  return String(index).padStart(5, '0');
+}
+
+function entityItems(ws: Workspace, query: string, replace: Span, noteLength?: number): CompletionList {
+  const entities = ws.memo('completion.entities', { symbols: true }, () => {
+    const list = uniqueById(ws.allSymbols().filter((s): s is EntitySymbol => s.type === 'entity'));
+    return { list, fuse: new Fuse(list, { ...FUSE_BASE, keys: [{ name: 'id', weight: 2 }, { name: 'name', weight: 1.5 }, 'aliases'] }) };
+  });
+  const ranked = query === '' ? entities.list : entities.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+  const items = ranked.slice(0, MAX_ITEMS).map((e, i): CompletionItem => ({
+    label: e.id,
+    kind: 'entity',
+    detail: [e.name, e.kind].filter(Boolean).join(' · '),
+    documentation: [e.role, e.aliases.length ? `Aliases: ${e.aliases.join('; ')}` : undefined].filter(Boolean).join('\n\n') || undefined,
+    insertText: e.id,
+    replace,
+    filterText: query,
+    sortText: rank(i),
+  }));
+  if (noteLength !== undefined && query !== '' && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(query) && ws.lookup(query).length === 0) {
+    items.push({
+      label: `define entity "${query}"`,
+      kind: 'define',
+      detail: 'Add a definition skeleton at the end of this note',
+      insertText: query,
+      replace,
+      filterText: query,
+      sortText: rank(items.length),
+      additionalEdits: [{ span: { start: noteLength, end: noteLength }, newText: `\n\n::: entity ${query}\nname: \nkind: \n:::\n` }],
+    });
+  }
+  return { items, isIncomplete: true };
+}
+
+function eventItems(ws: Workspace, query: string, replace: Span): CompletionList {
+  const events = ws.memo('completion.events', { symbols: true }, () => {
+    const list = uniqueById(ws.allSymbols().filter((s): s is EventSymbol => s.type === 'event'))
+      .sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.id.localeCompare(b.id));
+    return { list, fuse: new Fuse(list, { ...FUSE_BASE, keys: [{ name: 'id', weight: 2 }, 'title'] }) };
+  });
+  const ranked = query === '' ? events.list : events.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+  const items = ranked.slice(0, MAX_ITEMS).map((e, i): CompletionItem => ({
+    label: e.id,
+    kind: 'event',
+    detail: [e.date, e.title].filter(Boolean).join(' · '),
+    insertText: e.id,
+    replace,
+    filterText: query,
+    sortText: rank(i),
+  }));
+  return { items, isIncomplete: true };
+}
+
+interface SourceEntry {
+  key: string;
+  title: string;
+  outlet: string;
+  date: string;
+}
+
+function sourceItems(ws: Workspace, query: string, replace: Span): CompletionList {
+  const sources = ws.memo('completion.sources', { corpus: true }, () => {
+    const list: SourceEntry[] = ws.corpus
+      .keys()
+      .sort()
+      .map((key) => {
+        const meta = (ws.corpus.get(key) as SourceInfo).metadata;
+        return { key, title: meta.title, outlet: meta.outlet ?? '', date: meta.date ?? '' };
+      });
+    return { list, fuse: new Fuse(list, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }) };
+  });
+  const ranked = query === '' ? sources.list : sources.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+  const items = ranked.slice(0, MAX_ITEMS).map((s, i): CompletionItem => ({
+    label: s.key,
+    kind: 'source',
+    detail: [s.title, s.date].filter(Boolean).join(' · '),
+    documentation: s.outlet || undefined,
+    insertText: s.key,
+    replace,
+    filterText: query,
+    sortText: rank(i),
+  }));
+  return { items, isIncomplete: true };
+}
+
+function uniqueById<T extends { id: string }>(symbols: T[]): T[] {
+  const seen = new Set<string>();
+  return symbols.filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)));
+}

@@ -1,0 +1,43 @@
+/**
+ * Messages of our own between the VS Code client and the server, declared once
+ * and imported by both sides. Plain JSON types only (the client bundles this file).
+ */
+
+/** Request `policyNotes/stats`: the index's statistics. */
+export const StatsRequest = 'policyNotes/stats';
+export interface StatsResult {
+  folders: Array<{
+    uri: string;
+    notes: number;
+    sources: number;
+    entities: number;
+    events: number;
+    citations: number;
+    quotations: number;
+    errors: number;
+    warnings: number;
+    information: number;
+    hints: number;
+  }>;
+}
+
+/** Request `policyNotes/checkWorkspace`: re-reads every folder from disk and checks it; answers the totals. */
+export const CheckWorkspaceRequest = 'policyNotes/checkWorkspace';
+export type CheckWorkspaceResult = StatsResult;
+
+/** Notification `policyNotes/statsChanged` from the server, after diagnostics were refreshed (for the status bar). */
+export const StatsChangedNotification = 'policyNotes/statsChanged';
+
+/** Initialization options the client sends. */
+export interface InitializationOptions {
+  /** False in VS Code's Restricted Mode: workspace settings that name paths are ignored. */
+  trusted?: boolean;
+}
+
+/** The `policyNotes` settings section. */
+export interface PolicyNotesSettings {
+  corpus?: string;
+  metadata?: string;
+  paragraphs?: 'lines' | 'blocks';
+  severity?: Record<string, string>;
+}

@@ -1,0 +1,532 @@
+/**
+ * The Language Server Protocol adapter: each handler looks the document up and
+ * calls the language service; this is the only server file that speaks LSP.
+ * One language service per workspace folder.
+ */
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  FileChangeType,
+  ResponseError,
+  SymbolKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type CompletionItem,
+  type Connection,
+  type Diagnostic as LspDiagnostic,
+  type DocumentSymbol as LspDocumentSymbol,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI, Utils } from 'vscode-uri';
+import type { Diagnostic, TextEdit } from '../checks/diagnostic';
+import type { CompletionKind } from '../features/completion';
+import type { DocumentSymbol, Location } from '../features/navigation';
+import { NodeFileSystem } from '../node/nodeFs';
+import { createLanguageService, type LanguageService } from '../service';
+import type { ConfigSettings } from '../workspace/config';
+import { CheckWorkspaceRequest, StatsChangedNotification, StatsRequest, type PolicyNotesSettings, type StatsResult } from './protocol';
+
+/** Delay between the last keystroke and the diagnostics it causes. */
+export const DIAGNOSTIC_DEBOUNCE_MS = 150;
+
+interface Folder {
+  uri: URI;
+  key: string;
+  fs: NodeFileSystem;
+  service: LanguageService;
+  ready: Promise<void>;
+  /** What was last published per path (push mode), to publish only changes. */
+  published: Map<string, string>;
+  timer?: NodeJS.Timeout;
+  /** Paths to publish first at the next refresh (the note being edited). */
+  urgent: Set<string>;
+}
+
+const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
+  entity: CompletionItemKind.Variable,
+  event: CompletionItemKind.Event,
+  source: CompletionItemKind.Reference,
+  field: CompletionItemKind.Property,
+  value: CompletionItemKind.EnumMember,
+  define: CompletionItemKind.Snippet,
+};
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const folders: Folder[] = [];
+  let pullDiagnostics = false;
+  let refreshSupport = false;
+  let progressSupport = false;
+  let configurationSupport = false;
+  let watcherRegistration = false;
+  let relatedInformation = false;
+
+  /** Runs a handler; a throw becomes an error response and a log line, never a crash. */
+  function guard<P extends unknown[], R>(name: string, handler: (...args: P) => R | Promise<R>) {
+    return async (...args: P): Promise<R> => {
+      try {
+        return await handler(...args);
+      } catch (e) {
+        if (e instanceof ResponseError) {
+          throw e;
+        }
+        connection.console.error(`${name} failed: ${(e as Error).stack ?? String(e)}`);
+        throw new ResponseError(ErrorCodes.InternalError, `${name} failed: ${(e as Error).message}`);
+      }
+    };
+  }
+
+  function folderOf(uri: string): { folder: Folder; path: string } | undefined {
+    let parsed: URI;
+    try {
+      parsed = URI.parse(uri);
+    } catch {
+      return undefined;
+    }
+    if (parsed.scheme !== 'file') {
+      return undefined;
+    }
+    let best: { folder: Folder; path: string } | undefined;
+    for (const folder of folders) {
+      const path = folder.fs.relative(parsed.fsPath);
+      if (path !== undefined && path !== '' && (!best || folder.fs.root.length > best.folder.fs.root.length)) {
+        best = { folder, path };
+      }
+    }
+    return best;
+  }
+
+  function uriOf(folder: Folder, path: string): string {
+    return Utils.joinPath(folder.uri, ...path.split('/')).toString();
+  }
+
+  function toLsp(folder: Folder, d: Diagnostic): LspDiagnostic {
+    const out: LspDiagnostic = { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'pnote', message: d.message };
+    if (relatedInformation && d.related?.length) {
+      out.relatedInformation = d.related.map((r) => ({ location: { uri: uriOf(folder, r.path), range: r.range }, message: r.message }));
+    }
+    return out;
+  }
+
+  function toWorkspaceEdit(folder: Folder, edits: TextEdit[]): WorkspaceEdit {
+    const changes: WorkspaceEdit['changes'] = {};
+    for (const edit of edits) {
+      const uri = uriOf(folder, edit.path);
+      (changes[uri] ??= []).push({ range: edit.range, newText: edit.newText });
+    }
+    return { changes };
+  }
+
+  function toLocation(folder: Folder, location: Location) {
+    return { uri: uriOf(folder, location.path), range: location.range };
+  }
+
+  async function settingsFor(folder: { uri: URI }): Promise<ConfigSettings> {
+    if (!configurationSupport) {
+      return {};
+    }
+    const raw = ((await connection.workspace.getConfiguration({ scopeUri: folder.uri.toString(), section: 'policyNotes' })) ?? {}) as PolicyNotesSettings;
+    const settings: ConfigSettings = {};
+    if (raw.corpus) {
+      settings.corpus = raw.corpus;
+    }
+    if (raw.metadata) {
+      settings.metadata = raw.metadata;
+    }
+    if (raw.paragraphs) {
+      settings.paragraphs = raw.paragraphs;
+    }
+    if (raw.severity && Object.keys(raw.severity).length) {
+      settings.severity = raw.severity as ConfigSettings['severity'];
+    }
+    return settings;
+  }
+
+  async function loadFolder(folder: Folder): Promise<void> {
+    folder.service.workspace.updateSettings(await settingsFor(folder));
+    const progress = progressSupport ? await connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('Policy Notes: indexing', 0, folder.uri.fsPath, false);
+    try {
+      await folder.service.load((done, total, message) => progress?.report(Math.round((100 * done) / Math.max(1, total)), `${message} (${done}/${total})`));
+      for (const document of documents.all()) {
+        const found = folderOf(document.uri);
+        if (found?.folder === folder && folder.service.workspace.isNote(found.path)) {
+          folder.service.setNoteText(found.path, document.getText(), document.version);
+        }
+      }
+      for (const problem of folder.service.workspace.configProblems) {
+        connection.window.showWarningMessage(`Policy Notes: ${problem.message}`);
+      }
+    } finally {
+      progress?.done();
+    }
+  }
+
+  async function publishAll(folder: Folder): Promise<void> {
+    await folder.ready;
+    const service = folder.service;
+    if (pullDiagnostics) {
+      if (refreshSupport) {
+        await connection.languages.diagnostics.refresh();
+      }
+    } else {
+      const paths = service.workspace.diagnosticPaths();
+      const order = [...folder.urgent, ...paths.filter((p) => !folder.urgent.has(p))];
+      folder.urgent.clear();
+      const seen = new Set<string>();
+      for (const path of order) {
+        seen.add(path);
+        const diagnostics = service.diagnostics(path).map((d) => toLsp(folder, d));
+        const key = JSON.stringify(diagnostics);
+        if (folder.published.get(path) === key) {
+          continue;
+        }
+        const uri = uriOf(folder, path);
+        const note = service.workspace.notes.get(path);
+        const document = documents.get(uri);
+        if (document && note?.version !== undefined && document.version !== note.version) {
+          continue; // computed for an older version: the next refresh publishes the right one
+        }
+        folder.published.set(path, key);
+        await connection.sendDiagnostics({ uri, version: note?.version, diagnostics });
+      }
+      for (const path of [...folder.published.keys()]) {
+        if (!seen.has(path)) {
+          folder.published.delete(path);
+          await connection.sendDiagnostics({ uri: uriOf(folder, path), diagnostics: [] });
+        }
+      }
+    }
+    await connection.sendNotification(StatsChangedNotification, stats());
+  }
+
+  function schedule(folder: Folder, urgentPath?: string): void {
+    if (urgentPath) {
+      folder.urgent.add(urgentPath);
+    }
+    if (folder.timer) {
+      clearTimeout(folder.timer);
+    }
+    folder.timer = setTimeout(() => {
+      folder.timer = undefined;
+      publishAll(folder).catch((e: unknown) => connection.console.error(`publishing diagnostics failed: ${(e as Error).stack ?? String(e)}`));
+    }, DIAGNOSTIC_DEBOUNCE_MS);
+  }
+
+  function stats(): StatsResult {
+    return {
+      folders: folders.map((folder) => {
+        const s = folder.service.stats();
+        const count = { errors: 0, warnings: 0, information: 0, hints: 0 };
+        for (const file of folder.service.allDiagnostics()) {
+          for (const d of file.diagnostics) {
+            count[d.severity === 'error' ? 'errors' : d.severity === 'warning' ? 'warnings' : d.severity === 'information' ? 'information' : 'hints']++;
+          }
+        }
+        return { uri: folder.uri.toString(), ...s, ...count };
+      }),
+    };
+  }
+
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    const caps = params.capabilities;
+    pullDiagnostics = caps.textDocument?.diagnostic !== undefined;
+    refreshSupport = caps.workspace?.diagnostics?.refreshSupport === true;
+    progressSupport = caps.window?.workDoneProgress === true;
+    configurationSupport = caps.workspace?.configuration === true;
+    watcherRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation === true || pullDiagnostics;
+
+    const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [URI.file(params.rootPath).toString()] : []);
+    for (const raw of uris) {
+      const uri = URI.parse(raw);
+      if (uri.scheme !== 'file') {
+        continue;
+      }
+      try {
+        const fs = await NodeFileSystem.open(uri.fsPath);
+        folders.push({ uri, key: uri.toString(), fs, service: createLanguageService({ fs }), ready: Promise.resolve(), published: new Map(), urgent: new Set() });
+      } catch (e) {
+        connection.console.error(`Policy Notes: cannot open the workspace folder ${uri.fsPath}: ${(e as Error).message}`);
+      }
+    }
+
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: ['@', '#', ';'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        foldingRangeProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'pnote', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
+      },
+      serverInfo: { name: 'policy-notes' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watcherRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.pnote' }, { globPattern: '**/*.{txt,md,TXT,MD}' }, { globPattern: '**/*.json' }, { globPattern: '**/' }],
+      });
+    }
+    for (const folder of folders) {
+      folder.ready = loadFolder(folder).catch((e: unknown) => connection.console.error(`Policy Notes: indexing ${folder.uri.fsPath} failed: ${(e as Error).stack ?? String(e)}`));
+      void folder.ready.then(() => publishAll(folder));
+    }
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    for (const folder of folders) {
+      folder.ready = folder.ready.then(() => loadFolder(folder));
+      void folder.ready.then(() => publishAll(folder));
+    }
+  });
+
+  documents.onDidChangeContent((event) => {
+    const found = folderOf(event.document.uri);
+    if (!found || !found.folder.service.workspace.isNote(found.path)) {
+      return;
+    }
+    const { folder, path } = found;
+    void folder.ready.then(() => {
+      const current = documents.get(event.document.uri);
+      if (current && current.version === event.document.version) {
+        folder.service.setNoteText(path, current.getText(), current.version);
+        schedule(folder, path);
+      }
+    });
+  });
+
+  documents.onDidClose((event) => {
+    const found = folderOf(event.document.uri);
+    if (!found) {
+      return;
+    }
+    const { folder, path } = found;
+    void folder.ready.then(async () => {
+      await folder.service.closeNote(path);
+      schedule(folder);
+    });
+  });
+
+  connection.onDidChangeWatchedFiles(
+    guard('didChangeWatchedFiles', async (params) => {
+      const touched = new Set<Folder>();
+      for (const change of params.changes) {
+        const found = folderOf(change.uri);
+        if (!found) {
+          continue;
+        }
+        await found.folder.ready;
+        const kind = change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+        await found.folder.service.fileChanged(found.path, kind);
+        touched.add(found.folder);
+      }
+      for (const folder of touched) {
+        schedule(folder);
+      }
+    }),
+  );
+
+  /** Resolves a request's document to its folder and note path, once the folder is indexed. */
+  async function resolve(uri: string): Promise<{ folder: Folder; path: string } | undefined> {
+    const found = folderOf(uri);
+    if (!found) {
+      return undefined;
+    }
+    await found.folder.ready;
+    return found;
+  }
+
+  connection.onCompletion(
+    guard('completion', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      const list = found && found.folder.service.completion(found.path, params.position);
+      if (!found || !list) {
+        return null;
+      }
+      const note = found.folder.service.workspace.notes.get(found.path)!;
+      return {
+        isIncomplete: list.isIncomplete,
+        items: list.items.map((item): CompletionItem => ({
+          label: item.label,
+          kind: COMPLETION_KIND[item.kind],
+          detail: item.detail,
+          documentation: item.documentation ? { kind: 'markdown', value: item.documentation } : undefined,
+          filterText: item.filterText,
+          sortText: item.sortText,
+          textEdit: { range: note.lines.rangeOf(item.replace), newText: item.insertText },
+          additionalTextEdits: item.additionalEdits?.map((e) => ({ range: note.lines.rangeOf(e.span), newText: e.newText })),
+        })),
+      };
+    }),
+  );
+
+  connection.onHover(
+    guard('hover', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      const result = found?.folder.service.hover(found.path, params.position);
+      return result ? { contents: { kind: 'markdown', value: result.markdown }, range: result.range } : null;
+    }),
+  );
+
+  connection.onDefinition(
+    guard('definition', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      return found ? found.folder.service.definition(found.path, params.position).map((l) => toLocation(found.folder, l)) : null;
+    }),
+  );
+
+  connection.onReferences(
+    guard('references', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      return found ? found.folder.service.references(found.path, params.position, params.context.includeDeclaration).map((l) => toLocation(found.folder, l)) : null;
+    }),
+  );
+
+  connection.onPrepareRename(
+    guard('prepareRename', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      const result = found?.folder.service.prepareRename(found.path, params.position);
+      if (!result) {
+        return null;
+      }
+      if ('error' in result) {
+        throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
+      }
+      return result;
+    }),
+  );
+
+  connection.onRenameRequest(
+    guard('rename', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      if (!found) {
+        return null;
+      }
+      const result = found.folder.service.rename(found.path, params.position, params.newName);
+      if ('error' in result) {
+        throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
+      }
+      return toWorkspaceEdit(found.folder, result.edits);
+    }),
+  );
+
+  const toSymbol = (s: DocumentSymbol): LspDocumentSymbol => ({
+    name: s.name,
+    detail: s.detail,
+    kind: s.kind === 'heading' ? SymbolKind.String : s.kind === 'entity' ? SymbolKind.Object : SymbolKind.Event,
+    range: s.range,
+    selectionRange: s.selectionRange,
+    children: s.children.map(toSymbol),
+  });
+
+  connection.onDocumentSymbol(
+    guard('documentSymbol', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      return found ? found.folder.service.documentSymbols(found.path).map(toSymbol) : null;
+    }),
+  );
+
+  connection.onWorkspaceSymbol(
+    guard('workspaceSymbol', async (params) => {
+      const out = [];
+      for (const folder of folders) {
+        await folder.ready;
+        for (const s of folder.service.workspaceSymbols(params.query)) {
+          out.push({ name: s.name, kind: s.kind === 'entity' ? SymbolKind.Object : SymbolKind.Event, containerName: s.detail, location: toLocation(folder, s.location) });
+        }
+      }
+      return out;
+    }),
+  );
+
+  connection.onDocumentLinks(
+    guard('documentLinks', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      return found ? found.folder.service.documentLinks(found.path).map((l) => ({ range: l.range, target: uriOf(found.folder, l.target), tooltip: l.tooltip })) : null;
+    }),
+  );
+
+  connection.onFoldingRanges(
+    guard('foldingRanges', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      return found ? found.folder.service.foldingRanges(found.path) : null;
+    }),
+  );
+
+  connection.onCodeAction(
+    guard('codeAction', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      if (!found) {
+        return null;
+      }
+      return found.folder.service.codeActions(found.path, params.range).map((action): CodeAction => ({
+        title: action.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [toLsp(found.folder, action.diagnostic)],
+        isPreferred: action.preferred,
+        edit: toWorkspaceEdit(found.folder, action.edits),
+      }));
+    }),
+  );
+
+  connection.languages.diagnostics.on(
+    guard('textDocument/diagnostic', async (params) => {
+      const found = await resolve(params.textDocument.uri);
+      return { kind: 'full' as const, items: found ? found.folder.service.diagnostics(found.path).map((d) => toLsp(found.folder, d)) : [] };
+    }),
+  );
+
+  connection.languages.diagnostics.onWorkspace(
+    guard('workspace/diagnostic', async () => {
+      const items = [];
+      for (const folder of folders) {
+        await folder.ready;
+        for (const file of folder.service.allDiagnostics()) {
+          const note = folder.service.workspace.notes.get(file.path);
+          items.push({ kind: 'full' as const, uri: uriOf(folder, file.path), version: note?.version ?? null, items: file.diagnostics.map((d) => toLsp(folder, d)) });
+        }
+      }
+      return { items };
+    }),
+  );
+
+  connection.onRequest(StatsRequest, guard('stats', async () => {
+    await Promise.all(folders.map((f) => f.ready));
+    return stats();
+  }));
+
+  connection.onRequest(CheckWorkspaceRequest, guard('checkWorkspace', async () => {
+    for (const folder of folders) {
+      folder.ready = folder.ready.then(() => loadFolder(folder));
+      await folder.ready;
+      await publishAll(folder);
+    }
+    return stats();
+  }));
+
+  documents.listen(connection);
+  connection.listen();
+}
