@@ -1,0 +1,250 @@
+import { strict as assert } from 'node:assert';
+import { CORPUS, codesOf, workspaceOf } from './helpers';
+
+/** A note checked against the two-source test corpus; returns [code, covered text] pairs. */
+async function check(note: string, extra: Record<string, string> = {}): Promise<Array<[string, string]>> {
+  const { service } = await workspaceOf({ ...CORPUS, 'note.pnote': note, ...extra });
+  return codesOf(service, 'note.pnote');
+}
+
+const REGISTRY = `::: entity pompeo
+name: Mike Pompeo
+kind: person
+aliases: Pompeo; secrétaire d’État américain
+:::
+
+::: entity china
+name: Chine
+kind: country
+aliases: Pékin
+:::
+
+::: event clean-network
+title: Clean Network
+date: 2020-08-05
+actors: @pompeo
+sources: [@a]
+:::
+
+See @pompeo, @china and #clean-network.
+`;
+
+async function checkWithRegistry(note: string): Promise<Array<[string, string]>> {
+  return check(note, { 'registry.pnote': REGISTRY });
+}
+
+describe('checks', () => {
+  describe('quotations', () => {
+    it('accepts an exact quotation whatever its typography', async () => {
+      const found = await check(
+        'Pompeo parle d’“applications chinoises non fiables” [@a].\n\n' +
+          'Il cite les «\u202Fapplications chinoises non fiables\u202F» [@a, ¶2].\n\n' +
+          'Et "applications chinoises non\u00A0fiables" [@a, l. 3].\n\n' +
+          'Et „Pékin a nié ces accusations“ [@a].\n',
+      );
+      assert.deepEqual(found, []);
+    });
+
+    it('accepts omissions, insertions and [sic]', async () => {
+      const found = await check(
+        '«Le secrétaire d’État américain […] a décrit les mesures» [@a].\n\n' +
+          '«Le secrétaire d’État américain ... a décrit les mesures» [@a].\n\n' +
+          '«[Il] a décrit les mesures [sic]» [@a].\n',
+      );
+      assert.deepEqual(found, []);
+    });
+
+    it('accepts a quotation wrapped over two lines and one attributed to a citation before it', async () => {
+      const found = await check('Selon [@a], Pompeo vise les «applications\nchinoises non fiables».\n');
+      assert.deepEqual(found, []);
+    });
+
+    it('accepts a block quote with its citation at the end or on the next line', async () => {
+      const found = await check(
+        '> Pékin a nié ces accusations avec fermeté [@a]\n\nText.\n\n> Les utilisateurs existants pourront continuer\n> à utiliser WeChat pendant un temps.\n— [@b, ¶3]\n',
+      );
+      assert.deepEqual(found, []);
+    });
+
+    it('reports quote-not-found', async () => {
+      assert.deepEqual(await check('«Les sanctions frapperont Huawei dès demain» [@a].\n'), [['quote-not-found', 'Les sanctions frapperont Huawei dès demain']]);
+    });
+
+    it('reports quote-mismatch for a dropped word, with the source wording as a fix', async () => {
+      const { service } = await workspaceOf({ ...CORPUS, 'note.pnote': '«Pékin a nié ces accusations avec fermeté selon le ministère» [@a].\n' });
+      const [d] = service.diagnostics('note.pnote');
+      assert.equal(d.code, 'quote-mismatch');
+      assert.equal(d.severity, 'warning');
+      assert.match(d.message, /Pékin a nié ces accusations avec fermeté, selon le ministère/);
+      assert.equal(d.fixes?.[0].edits[0].newText, 'Pékin a nié ces accusations avec fermeté, selon le ministère');
+    });
+
+    it('never passes a missing accent or a changed number as exact', async () => {
+      assert.deepEqual((await check('«Pekin a nié ces accusations» [@a].\n')).map((c) => c[0]), ['quote-mismatch']);
+      assert.deepEqual((await check('«à partir du 21 septembre 2020» [@b].\n')).map((c) => c[0]), ['quote-mismatch']);
+      assert.deepEqual((await check('«Le programme compte six volets» [@a].\n')).map((c) => c[0]), ['quote-mismatch']);
+    });
+
+    it('reports quote-wrong-source, which wins over a near match, with a fix citing the right source', async () => {
+      const { service } = await workspaceOf({ ...CORPUS, 'note.pnote': '«Les utilisateurs existants pourront continuer» [@a, ¶2].\n' });
+      const [d] = service.diagnostics('note.pnote');
+      assert.equal(d.code, 'quote-wrong-source');
+      assert.match(d.message, /\bb ¶3/);
+      assert.equal(d.fixes?.[0].edits[0].newText, '@b, ¶3');
+    });
+
+    it('reports locator-out-of-range and quote-outside-locator with the right locator', async () => {
+      assert.deepEqual(await check('«Pékin a nié» [@a, ¶99].\n'), [['locator-out-of-range', '¶99']]);
+      const { service } = await workspaceOf({ ...CORPUS, 'note.pnote': '«Pékin a nié» [@a, ¶2].\n\n«Pékin a nié» [@a, ll. 1-2].\n' });
+      const found = service.diagnostics('note.pnote');
+      assert.deepEqual(found.map((d) => d.code), ['quote-outside-locator', 'quote-outside-locator']);
+      assert.equal(found[0].fixes?.[0].edits[0].newText, '¶4');
+      assert.equal(found[1].fixes?.[0].edits[0].newText, 'l. 5');
+    });
+
+    it('counts paragraphs as non-blank lines and lines as physical lines', async () => {
+      assert.deepEqual(await check('«Publié le 6 août 2020» [@a, ¶3].\n\n«Publié le 6 août 2020» [@a, l. 4].\n\n«cinq volets» [@a, ¶4-5].\n'), []);
+    });
+
+    it('reports unknown-source with the closest keys as fixes', async () => {
+      const { service } = await workspaceOf({ ...CORPUS, 'corpus/000_89686b2429188c97.txt': 'Texte.\n', 'note.pnote': 'See [@000_89686b2429188c98].\n' });
+      const [d] = service.diagnostics('note.pnote');
+      assert.equal(d.code, 'unknown-source');
+      assert.match(d.message, /000_89686b2429188c97/);
+      assert.equal(d.fixes?.[0].edits[0].newText, '000_89686b2429188c97');
+    });
+
+    it('reports uncited-quote of 4 words or more, with a citation fix when the corpus holds it', async () => {
+      const { service } = await workspaceOf({ ...CORPUS, 'note.pnote': 'Il parle d’«applications chinoises non fiables».\n\nUn «mot» isolé, et «trois mots seulement».\n' });
+      const found = service.diagnostics('note.pnote');
+      assert.deepEqual(found.map((d) => d.code), ['uncited-quote']);
+      assert.equal(found[0].severity, 'information');
+      assert.equal(found[0].fixes?.[0].edits[0].newText, ' [@a, ¶2]');
+    });
+
+    it('checks a multi-key citation against each of its sources', async () => {
+      assert.deepEqual(await check('«Les utilisateurs existants pourront continuer» [@a; @b, ¶3].\n'), []);
+    });
+
+    it('ignores quotations inside code and inside definitions', async () => {
+      assert.deepEqual(await check('`«texte inventé de toutes pièces» [@a]`\n\n```\n«autre invention totale» [@a]\n```\n'), []);
+    });
+  });
+
+  describe('corpus files', () => {
+    it('reports duplicate-source on both files and unknown-source on citations of that key', async () => {
+      const { service } = await workspaceOf({ ...CORPUS, 'corpus/sub/a.md': 'Autre texte.\n', 'note.pnote': '«Pékin a nié» [@a].\n' });
+      assert.deepEqual(service.diagnostics('corpus/a.txt').map((d) => d.code), ['duplicate-source']);
+      assert.deepEqual(service.diagnostics('corpus/sub/a.md').map((d) => d.code), ['duplicate-source']);
+      const [d] = service.diagnostics('note.pnote');
+      assert.equal(d.code, 'unknown-source');
+      assert.match(d.message, /ambiguous/);
+    });
+  });
+
+  describe('definitions and mentions', () => {
+    it('is clean on a well-formed registry', async () => {
+      assert.deepEqual(await checkWithRegistry('Nothing to see.\n'), []);
+    });
+
+    it('reports unknown-entity and unknown-event with the closest ids', async () => {
+      const { service } = await workspaceOf({ ...CORPUS, 'registry.pnote': REGISTRY, 'note.pnote': 'Per @pompeoo and #clean-netwrk.\n' });
+      const found = service.diagnostics('note.pnote');
+      assert.deepEqual(found.map((d) => [d.code, d.fixes?.[0].edits[0].newText]), [['unknown-entity', 'pompeo'], ['unknown-event', 'clean-network']]);
+      assert.ok(found[0].fixes?.some((f) => f.title.startsWith('Define entity')));
+    });
+
+    it('does not take e-mail addresses, headings or code for mentions', async () => {
+      assert.deepEqual(await checkWithRegistry('# Heading\n\nWrite to press@state.gov, or `@nobody` and\n\n```\n#nothing\n```\n'), []);
+    });
+
+    it('reports duplicate-definition on both definitions', async () => {
+      const { service } = await workspaceOf({ 'registry.pnote': REGISTRY, 'note.pnote': '::: entity pompeo\nname: Someone Else\n:::\n' });
+      assert.deepEqual(codesOf(service, 'note.pnote'), [['duplicate-definition', 'pompeo']]);
+      assert.ok(codesOf(service, 'registry.pnote').some(([code]) => code === 'duplicate-definition'));
+    });
+
+    it('reports missing-field, invalid-date, invalid-kind', async () => {
+      const found = await checkWithRegistry('::: entity x\nkind: martian\n:::\n\n::: event y\ndate: 2020-02-30\n:::\n\n@x #y\n');
+      assert.deepEqual(found, [
+        ['missing-field', '::: entity x'],
+        ['invalid-kind', 'martian'],
+        ['missing-field', '::: event y'],
+        ['invalid-date', '2020-02-30'],
+      ]);
+    });
+
+    it('accepts partial dates and ranges', async () => {
+      assert.deepEqual(await checkWithRegistry('::: event y\ntitle: T\ndate: 2020-08..2020-09-20\n:::\n\n::: event z\ntitle: U\ndate: 2020\n:::\n\n#y #z\n'), []);
+    });
+
+    it('reports alias-conflict', async () => {
+      const found = await checkWithRegistry('::: entity mike\nname: M. Pompeo\naliases: Pompeo\n:::\n\n@mike\n');
+      assert.deepEqual(found, [['alias-conflict', 'Pompeo']]);
+    });
+
+    it('reports event-order', async () => {
+      const found = await checkWithRegistry('::: event earlier\ntitle: E\ndate: 2020-08-01\nafter: #clean-network\n:::\n\n#earlier\n');
+      assert.deepEqual(found, [['event-order', '#clean-network']]);
+    });
+
+    it('reports source-predates-event from metadata dates', async () => {
+      const found = await check('::: event later\ntitle: L\ndate: 2020-09-20\nsources: [@a]\n:::\n\n#later\n', {
+        'pnote.json': '{ "metadata": "corpus/sources.json" }',
+        'corpus/sources.json': '[{ "id": "a", "title": "A", "issued": { "date-parts": [[2020, 8, 6]] } }]',
+      });
+      assert.deepEqual(found, [['source-predates-event', '@a']]);
+    });
+
+    it('reads a source date from its text when there is no metadata', async () => {
+      const found = await check('::: event later\ntitle: L\ndate: 2020-09\nsources: [@a]\n:::\n\n#later\n');
+      assert.deepEqual(found, [['source-predates-event', '@a']]);
+    });
+
+    it('reports actor-not-in-source, and not when an alias is found', async () => {
+      const found = await checkWithRegistry('::: event ban\ntitle: Ban\ndate: 2020-08-01\nactors: @pompeo\nsources: [@b]\n:::\n\n#ban\n');
+      assert.deepEqual(found, [['actor-not-in-source', '@pompeo']]);
+      assert.deepEqual(await checkWithRegistry('::: event ban\ntitle: Ban\ndate: 2020-08-01\nactors: @china\nsources: [@a]\n:::\n\n#ban\n'), []);
+    });
+
+    it('reports unused-definition as a hint', async () => {
+      const { service } = await workspaceOf({ 'note.pnote': '::: entity lonely\nname: Lonely\n:::\n' });
+      const [d] = service.diagnostics('note.pnote');
+      assert.equal(d.code, 'unused-definition');
+      assert.equal(d.severity, 'hint');
+    });
+  });
+
+  describe('configuration', () => {
+    it('applies severity overrides from pnote.json, "off" included', async () => {
+      const { service } = await workspaceOf({ 'pnote.json': '{ "severity": { "unused-definition": "off", "unknown-entity": "error" } }', 'note.pnote': '::: entity lonely\nname: L\n:::\n\n@ghost\n' });
+      assert.deepEqual(service.diagnostics('note.pnote').map((d) => [d.code, d.severity]), [['unknown-entity', 'error']]);
+    });
+
+    it('uses blocks paragraphs when asked', async () => {
+      const { service } = await workspaceOf({
+        'pnote.json': '{ "paragraphs": "blocks" }',
+        'corpus/c.txt': 'First paragraph\nwrapped here.\n\nSecond paragraph\nalso wrapped.\n',
+        'note.pnote': '«Second paragraph also wrapped» [@c, ¶2].\n',
+      });
+      assert.deepEqual(service.diagnostics('note.pnote'), []);
+    });
+
+    it('rejects corpus paths outside the workspace', async () => {
+      for (const corpus of ['../elsewhere', '/etc', 'a/../../b', '..%2Fsecret']) {
+        const { service } = await workspaceOf({ 'pnote.json': JSON.stringify({ corpus }), 'note.pnote': 'x\n' });
+        assert.equal(service.workspace.configFatal, true, corpus);
+        assert.match(service.diagnostics('pnote.json')[0].message, /outside the workspace/);
+      }
+    });
+
+    it('reports invalid JSON in pnote.json and in the metadata file', async () => {
+      const bad = await workspaceOf({ 'pnote.json': '{ corpus: ', 'note.pnote': 'x\n' });
+      assert.equal(bad.service.workspace.configFatal, true);
+      assert.match(bad.service.diagnostics('pnote.json')[0].message, /not valid JSON/);
+      const meta = await workspaceOf({ ...CORPUS, 'pnote.json': '{ "metadata": "corpus/sources.json" }', 'corpus/sources.json': '[{', 'note.pnote': '«Pékin a nié» [@a].\n' });
+      assert.equal(meta.service.diagnostics('corpus/sources.json')[0].code, 'invalid-metadata');
+      assert.deepEqual(meta.service.diagnostics('note.pnote'), []);
+    });
+  });
+});

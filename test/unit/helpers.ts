@@ -1,0 +1,70 @@
+/**
+ * Test helpers: multi-file fixtures written inline, a cursor marker, and an
+ * in-memory workspace. A fixture is one string; `//- path` lines start files and
+ * `$0` marks the cursor (removed from the text).
+ */
+import { MemoryFileSystem } from '../../server/src/workspace/fs';
+import { createLanguageService, type LanguageService } from '../../server/src/service';
+import type { Position } from '../../server/src/common/text';
+import { LineIndex } from '../../server/src/common/text';
+
+export const CURSOR = '$0';
+
+export interface Fixture {
+  files: Record<string, string>;
+  cursor?: { path: string; offset: number; position: Position };
+}
+
+export function parseFixture(spec: string): Fixture {
+  const files: Record<string, string> = {};
+  let cursor: Fixture['cursor'];
+  const parts = spec.split(/^\/\/- (.+)\n/m);
+  for (let i = 1; i < parts.length; i += 2) {
+    const path = parts[i].trim();
+    let text = parts[i + 1];
+    const at = text.indexOf(CURSOR);
+    if (at >= 0) {
+      text = text.slice(0, at) + text.slice(at + CURSOR.length);
+      cursor = { path, offset: at, position: new LineIndex(text).positionAt(at) };
+    }
+    files[path] = text;
+  }
+  return { files, cursor };
+}
+
+export async function workspaceOf(spec: string | Record<string, string>): Promise<{ service: LanguageService; fs: MemoryFileSystem; fixture: Fixture }> {
+  const fixture = typeof spec === 'string' ? parseFixture(spec) : { files: spec };
+  const fs = new MemoryFileSystem(fixture.files);
+  const service = createLanguageService({ fs });
+  await service.load();
+  return { service, fs, fixture };
+}
+
+/** Two small French sources in "lines" mode, used by many tests. */
+export const CORPUS = {
+  'corpus/a.txt': [
+    'Pompeo présente le programme « Clean Network »',
+    '',
+    'Le secrétaire d’État américain Mike Pompeo a décrit les mesures qu’il souhaite pour faire face aux «applications chinoises non fiables».',
+    'Publié le 6 août 2020.',
+    'Pékin a nié ces accusations avec fermeté, selon le ministère chinois.',
+    'Le programme compte cinq volets, dont le retrait des applications des magasins américains.',
+    '',
+  ].join('\n'),
+  'corpus/b.txt': [
+    'Washington interdit TikTok et WeChat',
+    '',
+    'Le département du Commerce interdira les téléchargements de TikTok et WeChat à partir du 20 septembre 2020.',
+    'Les utilisateurs existants pourront continuer à utiliser WeChat pendant un temps.',
+    '',
+  ].join('\n'),
+};
+
+/** The codes of a file's diagnostics, with the text each covers. */
+export function codesOf(service: LanguageService, path: string): Array<[string, string]> {
+  const note = service.workspace.notes.get(path);
+  return service.diagnostics(path).map((d) => {
+    const text = note ? note.text.slice(note.lines.offsetAt(d.range.start), note.lines.offsetAt(d.range.end)) : '';
+    return [d.code, text];
+  });
+}
