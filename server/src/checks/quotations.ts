@@ -79,7 +79,7 @@ export function judgeQuotation(corpus: Corpus, pattern: QuotePattern, items: rea
       }
     }
   }
-  const elsewhere = corpus.findExactAnywhere(pattern, new Set(cited.map((c) => c.source.key)))[0];
+  const elsewhere = corpus.findExactAnywhere(pattern, new Set(cited.map((c) => c.source.key)), 1)[0];
   if (elsewhere) {
     const source = corpus.get(elsewhere.key);
     if (source) {
@@ -239,7 +239,7 @@ function uncitedQuote(quotation: Quotation, corpus: Corpus): NoteProblem | undef
   if (quotation.wordCount < UNCITED_QUOTE_MIN_WORDS) {
     return undefined;
   }
-  const found = corpus.findExactAnywhere(parseQuote(quotation.text))[0];
+  const found = corpus.findExactAnywhere(parseQuote(quotation.text), undefined, 1)[0];
   const source = found && corpus.get(found.key);
   const insertAt = quotation.kind === 'inline' ? quotation.outerSpan.end : quotation.span.end;
   return {

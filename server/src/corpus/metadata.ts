@@ -6,6 +6,7 @@
  * Nothing here throws: malformed input yields problems (plain messages; the caller
  * knows which file they belong to and attaches them).
  */
+import { isWordCharAt } from './tokenize';
 import type { SourceMetadata } from './types';
 
 export interface MetadataParseResult {
@@ -91,6 +92,27 @@ function monthNumber(name: string): number | undefined {
  * `2020-09-20`). Impossible dates (`31 février 2020`) are skipped.
  */
 export function extractDate(text: string): string | undefined {
+  // Every date holds a 4-digit year: look only around those (the full pattern is
+  // slow to try at every offset of a long text). Windows are visited in text order
+  // and dates do not overlap, so the first valid one found is the first written.
+  const years = /\d{4}/g;
+  let searchedTo = 0;
+  for (let y = years.exec(text); y; y = years.exec(text)) {
+    let from = Math.max(searchedTo, y.index - 40);
+    while (from > searchedTo && isWordCharAt(text, from - 1)) {
+      from--;
+    }
+    const to = Math.min(text.length, y.index + 14);
+    const date = firstDateIn(text.slice(from, to));
+    if (date) {
+      return date;
+    }
+    searchedTo = Math.max(searchedTo, y.index);
+  }
+  return undefined;
+}
+
+function firstDateIn(text: string): string | undefined {
   DATE_RE.lastIndex = 0;
   for (let m = DATE_RE.exec(text); m; m = DATE_RE.exec(text)) {
     let iso: string | undefined;

@@ -20,7 +20,7 @@ import { tokenize } from './tokenize';
 import type { ParagraphMode, SourceInfo, SourceMetadata, Tokens } from './types';
 
 /** Default budget of the token cache, in words (~16 bytes each plus the strings). */
-export const DEFAULT_TOKEN_CACHE_WORDS = 4_000_000;
+export const DEFAULT_TOKEN_CACHE_WORDS = 1_500_000;
 
 let cacheBudget = DEFAULT_TOKEN_CACHE_WORDS;
 let cachedWords = 0;
@@ -69,6 +69,10 @@ class Source implements SourceInfo {
     return t;
   }
 
+  peekTokens(): Tokens {
+    return this.cached ?? tokenize(this.text);
+  }
+
   releaseTokens(): void {
     if (this.cached) {
       cachedWords -= this.cached.words.length;
@@ -76,6 +80,14 @@ class Source implements SourceInfo {
       lru.delete(this);
     }
   }
+}
+
+/**
+ * A source's tokens without caching them (for one-off passes such as indexing,
+ * which should not evict the sources being checked).
+ */
+export function peekTokens(source: SourceInfo): Tokens {
+  return source instanceof Source ? source.peekTokens() : source.tokens;
 }
 
 /** Drop a source's cached tokens (e.g. when it leaves the corpus). Harmless on any SourceInfo. */

@@ -14,25 +14,49 @@ import type { Tokens } from './types';
 
 const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
 
-/** 0 = not yet classified, 1 = word character, 2 = separator. */
-const bmpClass = new Uint8Array(65536);
+/**
+ * Character classes, one byte per BMP code unit, filled lazily (0 = not yet
+ * classified). Bit {@link WORD} marks word characters; {@link UPPER} those that
+ * lower-casing changes; {@link NFC} those that NFC may change or combine (combining
+ * marks, Hangul jamo, singletons such as U+212B). Words without UPPER or NFC
+ * characters are used as sliced.
+ */
+const WORD = 1;
+const UPPER = 2;
+const NFC = 4;
+const SEP = 8;
+const charClass = new Uint8Array(65536);
 for (let c = 0; c < 128; c++) {
   const isWord = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  bmpClass[c] = isWord ? 1 : 2;
+  charClass[c] = isWord ? (c >= 65 && c <= 90 ? WORD | UPPER : WORD) : SEP;
 }
 // Surrogates are handled separately; mark them so the table is never consulted.
 for (let c = 0xd800; c <= 0xdfff; c++) {
-  bmpClass[c] = 2;
+  charClass[c] = SEP;
 }
 // The modifier letter apostrophe is a letter for Unicode but an apostrophe for readers.
-bmpClass[0x02bc] = 2;
-bmpClass[0xfeff] = 2;
+charClass[0x02bc] = SEP;
+charClass[0xfeff] = SEP;
+
+const NFC_SENSITIVE = /^[\p{M}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]$/u;
 
 function classifyBmp(c: number): number {
-  let k = bmpClass[c];
+  let k = charClass[c];
   if (k === 0) {
-    k = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
-    bmpClass[c] = k;
+    const ch = String.fromCharCode(c);
+    if (!WORD_CHAR.test(ch)) {
+      k = SEP;
+    } else {
+      k = WORD;
+      const lower = ch.toLowerCase();
+      if (lower !== ch) {
+        k |= UPPER;
+      }
+      if (NFC_SENSITIVE.test(ch) || ch.normalize('NFC') !== ch || lower.normalize('NFC') !== lower) {
+        k |= NFC;
+      }
+    }
+    charClass[c] = k;
   }
   return k;
 }
@@ -54,7 +78,7 @@ function isAstralWordChar(cp: number): boolean {
 function wordCharWidth(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c < 0xd800 || c > 0xdfff) {
-    return classifyBmp(c) === 1 ? 1 : 0;
+    return classifyBmp(c) & WORD;
   }
   if (c <= 0xdbff && i + 1 < text.length) {
     const d = text.charCodeAt(i + 1);
@@ -87,41 +111,39 @@ export function tokenize(text: string): Tokens {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    // Fast skip over ASCII separators.
-    if (c < 128) {
-      if (bmpClass[c] === 2) {
+    // Fast skip over separators.
+    if (c < 0xd800 || c > 0xdfff) {
+      if (classifyBmp(c) === SEP) {
         i++;
         continue;
       }
     } else if (wordCharWidth(text, i) === 0) {
-      i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+      const d = text.charCodeAt(i + 1);
+      i += c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
       continue;
     }
     const start = i;
-    let ascii = true;
-    let lower = true;
+    let flags = 0;
     while (i < n) {
       const d = text.charCodeAt(i);
-      if (d < 128) {
-        const k = bmpClass[d];
-        if (k !== 1) {
+      if (d < 0xd800 || d > 0xdfff) {
+        const k = classifyBmp(d);
+        if (k === SEP) {
           break;
         }
-        if (d <= 90 && d >= 65) {
-          lower = false;
-        }
+        flags |= k;
         i++;
       } else {
         const w = wordCharWidth(text, i);
         if (w === 0) {
           break;
         }
-        ascii = false;
+        flags |= UPPER | NFC;
         i += w;
       }
     }
     const raw = text.slice(start, i);
-    const word = ascii ? (lower ? raw : raw.toLowerCase()) : normalizeWord(raw);
+    const word = flags & NFC ? normalizeWord(raw) : flags & UPPER ? raw.toLowerCase() : raw;
     if (count === cap) {
       cap *= 2;
       const s2 = new Uint32Array(cap);

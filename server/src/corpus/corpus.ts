@@ -1,0 +1,502 @@
+/**
+ * The corpus: sources by key, plus an inverted index to find which sources may hold
+ * a quotation without scanning them all.
+ *
+ * Index scheme
+ * ------------
+ * Words are interned into a vocabulary (string → id, ids never reused). Two posting
+ * tables map keys to source ids; both are chained lists in growable typed arrays,
+ * so adding a source only appends nodes (nothing else is rebuilt):
+ *
+ * 1. Word postings: for every distinct word of a source, one node (source, next)
+ *    in the chain of that word id. `df[word]` counts the live sources holding it.
+ * 2. Trigram fingerprints, sampled by winnowing: every 3 consecutive word ids are
+ *    hashed (32 bits); in every window of {@link WINNOW} consecutive trigram hashes
+ *    the smallest hash value is selected. A source stores its distinct selected
+ *    hashes as nodes (hash, source, next) in 2^k hash buckets (~2/(W+1) ≈ 33% of
+ *    trigrams). Guarantee: a quotation run of ≥ W trigrams (W + 2 words without an
+ *    insertion) contains, for each of its full windows, that window's minimum — and
+ *    any source holding the run selected exactly that value for the same window.
+ *    So every such minimum of the quotation is a key that every source holding the
+ *    quotation is posted under.
+ *
+ * Query (`findExactAnywhere`): if any quotation word is not in the vocabulary,
+ * nothing matches. Otherwise the candidate sources are the intersection of the
+ * postings of the quotation's guaranteed fingerprints and of its (up to 3) rarest
+ * words; the shortest list is walked first and the others only filter it.
+ * Candidates (hash collisions are possible) are verified with `findExact`.
+ *
+ * Removal marks the source id dead (postings of dead ids are skipped) and
+ * decrements `df` (re-tokenising the removed text); once dead nodes outnumber live
+ * ones, both tables are compacted in one pass over their nodes.
+ *
+ * Memory, per word of corpus text: about 0.5 word-posting nodes × 8 bytes and
+ * 0.33 fingerprint nodes × 12 bytes, i.e. ~8 bytes/word, ~100 MB for 13 M words;
+ * tokens themselves are not kept (source.ts caches them in a bounded LRU).
+ */
+import Fuse from 'fuse.js';
+import { findExactInTokens } from './match';
+import { trimmedPieces } from './quote';
+import { peekTokens, releaseTokens } from './source';
+import type { QuotePattern, SourceInfo, SourceMatch } from './types';
+
+/** Window of the winnowing over trigram hashes. */
+export const WINNOW = 5;
+const GRAM = 3;
+
+/** Growable Int32/Uint32 column. */
+class Column {
+  data: Uint32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Uint32Array(capacity);
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(Math.ceil(this.data.length * 1.5) + 16);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = v;
+    return this.length++;
+  }
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+/** "No node" in chains. */
+const NIL = 0xffffffff;
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function trigramHash(a: number, b: number, c: number): number {
+  return mix(Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77) ^ Math.imul(c + 0x165667b1, 0xc2b2ae3d));
+}
+
+/**
+ * Winnowing minima of the trigram hashes of `ids[from..to)`, appended to `out`
+ * (one per window; consecutive windows often share their minimum, which is not
+ * repeated).
+ */
+function winnow(ids: ArrayLike<number>, from: number, to: number, out: number[]): void {
+  const t = to - from - GRAM + 1;
+  if (t < WINNOW) {
+    return;
+  }
+  const hashes = new Uint32Array(t);
+  for (let i = 0; i < t; i++) {
+    hashes[i] = trigramHash(ids[from + i], ids[from + i + 1], ids[from + i + 2]);
+  }
+  // Monotone deque of window minima.
+  const dq = new Int32Array(t);
+  let head = 0;
+  let tail = 0;
+  let lastPos = -1;
+  for (let i = 0; i < t; i++) {
+    while (tail > head && hashes[dq[tail - 1]] >= hashes[i]) {
+      tail--;
+    }
+    dq[tail++] = i;
+    if (dq[head] <= i - WINNOW) {
+      head++;
+    }
+    if (i >= WINNOW - 1 && dq[head] !== lastPos) {
+      lastPos = dq[head];
+      out.push(hashes[lastPos]);
+    }
+  }
+}
+
+/** Sorted distinct values. */
+function distinctSorted(values: number[]): Uint32Array {
+  const arr = Uint32Array.from(values).sort();
+  let n = 0;
+  for (let i = 0; i < arr.length; i++) {
+    if (i === 0 || arr[i] !== arr[i - 1]) {
+      arr[n++] = arr[i];
+    }
+  }
+  return arr.subarray(0, n);
+}
+
+export interface CorpusOptions {
+  /** log2 of the number of fingerprint buckets (default 20). */
+  bucketBits?: number;
+}
+
+export class Corpus {
+  private readonly byKey = new Map<string, number>();
+  private readonly sources: (SourceInfo | undefined)[] = [];
+  private readonly vocab = new Map<string, number>();
+  private df = new Uint32Array(1024);
+  // Word postings.
+  private wordHeads = new Uint32Array(1024).fill(NIL);
+  private readonly wordNodeSource = new Column(1 << 16);
+  private readonly wordNodeNext = new Column(1 << 16);
+  // Fingerprint postings.
+  private readonly bucketMask: number;
+  private readonly fpHeads: Uint32Array;
+  private readonly fpNodeHash = new Column(1 << 16);
+  private readonly fpNodeSource = new Column(1 << 16);
+  private readonly fpNodeNext = new Column(1 << 16);
+  private deadNodes = 0;
+  private liveNodes = 0;
+  /** Nodes per source id, to account for dead nodes on removal. */
+  private readonly nodeCounts: number[] = [];
+  private fuse: Fuse<string> | undefined;
+  // Scratch for intersections.
+  private mark = new Uint32Array(1024);
+  private epoch = 0;
+  /** Scratch: per word id, the stamp of the last source that counted it. */
+  private wordStamp = new Uint32Array(1024);
+  private stampValue = 0;
+
+  constructor(options: CorpusOptions = {}) {
+    const bits = Math.max(8, Math.min(26, options.bucketBits ?? 20));
+    this.bucketMask = (1 << bits) - 1;
+    this.fpHeads = new Uint32Array(1 << bits).fill(NIL);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** The keys, in the order their sources were added (a fresh array). */
+  keys(): string[] {
+    return [...this.byKey.keys()];
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  get(key: string): SourceInfo | undefined {
+    const id = this.byKey.get(key);
+    return id === undefined ? undefined : this.sources[id];
+  }
+
+  /** All sources, in the order they were added. */
+  all(): SourceInfo[] {
+    const out: SourceInfo[] = [];
+    for (const id of this.byKey.values()) {
+      out.push(this.sources[id]!);
+    }
+    return out;
+  }
+
+  /** Add a source (replacing one with the same key). Indexes only this source. */
+  add(source: SourceInfo): void {
+    if (this.byKey.has(source.key)) {
+      this.remove(source.key);
+    }
+    const id = this.sources.length;
+    this.sources.push(source);
+    this.byKey.set(source.key, id);
+    this.fuse = undefined;
+
+    const ids = this.internWords(peekTokens(source).words);
+    let nodes = 0;
+    // Word postings, once per distinct word.
+    const stamp = this.nextStamp(this.vocab.size);
+    for (let i = 0; i < ids.length; i++) {
+      const w = ids[i];
+      if (this.wordStamp[w] === stamp) {
+        continue;
+      }
+      this.wordStamp[w] = stamp;
+      this.df[w]++;
+      const node = this.wordNodeSource.push(id);
+      this.wordNodeNext.push(this.wordHeads[w]);
+      this.wordHeads[w] = node;
+      nodes++;
+    }
+    // Fingerprints.
+    const selected: number[] = [];
+    winnow(ids, 0, ids.length, selected);
+    for (const h of distinctSorted(selected)) {
+      const b = h & this.bucketMask;
+      const node = this.fpNodeHash.push(h);
+      this.fpNodeSource.push(id);
+      this.fpNodeNext.push(this.fpHeads[b]);
+      this.fpHeads[b] = node;
+      nodes++;
+    }
+    this.nodeCounts[id] = nodes;
+    this.liveNodes += nodes;
+  }
+
+  /** Remove a source; returns whether it was there. */
+  remove(key: string): boolean {
+    const id = this.byKey.get(key);
+    if (id === undefined) {
+      return false;
+    }
+    const source = this.sources[id]!;
+    const stamp = this.nextStamp(this.vocab.size);
+    for (const w of peekTokens(source).words) {
+      const wid = this.vocab.get(w);
+      if (wid !== undefined && this.wordStamp[wid] !== stamp) {
+        this.wordStamp[wid] = stamp;
+        if (this.df[wid] > 0) {
+          this.df[wid]--;
+        }
+      }
+    }
+    releaseTokens(source);
+    this.byKey.delete(key);
+    this.sources[id] = undefined;
+    this.fuse = undefined;
+    const nodes = this.nodeCounts[id] ?? 0;
+    this.deadNodes += nodes;
+    this.liveNodes -= nodes;
+    if (this.deadNodes > this.liveNodes && this.deadNodes > 4096) {
+      this.compact();
+    }
+    return true;
+  }
+
+  /**
+   * Up to `n` existing keys closest to `key` (for a mistyped citation), best first,
+   * scored by fuse.js. Empty when nothing is reasonably close.
+   */
+  closestKeys(key: string, n = 3): string[] {
+    if (this.byKey.size === 0 || n <= 0) {
+      return [];
+    }
+    if (!this.fuse) {
+      this.fuse = new Fuse([...this.byKey.keys()], {
+        includeScore: true,
+        ignoreLocation: true,
+        threshold: 0.5,
+        isCaseSensitive: false,
+      });
+    }
+    return this.fuse
+      .search(key, { limit: n })
+      .map((r) => r.item)
+      .filter((k) => k !== key);
+  }
+
+  /**
+   * Exact matches of `pattern` in any source (but those in `exclude`), by source in
+   * the order they were added, then by position. Only candidate sources from the
+   * index are verified (with tokens computed without entering the token cache).
+   * `limit`: stop after this many sources with a match (e.g. 1 when any will do).
+   */
+  findExactAnywhere(pattern: QuotePattern, exclude?: ReadonlySet<string>, limit = Infinity): SourceMatch[] {
+    const candidates = this.candidates(pattern);
+    const out: SourceMatch[] = [];
+    let found = 0;
+    for (const id of candidates) {
+      const source = this.sources[id];
+      if (!source || exclude?.has(source.key)) {
+        continue;
+      }
+      const matches = findExactInTokens(source.key, peekTokens(source), pattern);
+      if (matches.length > 0) {
+        out.push(...matches);
+        if (++found >= limit) {
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Keys of the sources that may hold `pattern` (a superset of those that do). For tests and tools. */
+  candidateKeys(pattern: QuotePattern): string[] {
+    return this.candidates(pattern).map((id) => this.sources[id]!.key);
+  }
+
+  /* ---------------------------------------------------------------- */
+
+  private internWords(words: string[]): Uint32Array {
+    const ids = new Uint32Array(words.length);
+    for (let i = 0; i < words.length; i++) {
+      let id = this.vocab.get(words[i]);
+      if (id === undefined) {
+        id = this.vocab.size;
+        this.vocab.set(words[i], id);
+        if (id >= this.df.length) {
+          const df = new Uint32Array(this.df.length * 2);
+          df.set(this.df);
+          this.df = df;
+          const heads = new Uint32Array(this.wordHeads.length * 2).fill(NIL);
+          heads.set(this.wordHeads);
+          this.wordHeads = heads;
+        }
+      }
+      ids[i] = id;
+    }
+    return ids;
+  }
+
+  private nextStamp(vocabSize: number): number {
+    if (this.wordStamp.length < vocabSize) {
+      this.wordStamp = new Uint32Array(Math.max(vocabSize, this.wordStamp.length * 2));
+    }
+    this.stampValue = (this.stampValue + 1) >>> 0;
+    if (this.stampValue === 0) {
+      this.wordStamp.fill(0);
+      this.stampValue = 1;
+    }
+    return this.stampValue;
+  }
+
+  /** Sorted ids of live sources that may hold the pattern. */
+  private candidates(pattern: QuotePattern): number[] {
+    const pieces = trimmedPieces(pattern);
+    if (pieces.length === 0) {
+      return [];
+    }
+    const fps: number[] = [];
+    const wordIds = new Set<number>();
+    for (const piece of pieces) {
+      // Runs of words between insertions.
+      let run: number[] = [];
+      const flush = (): void => {
+        winnow(run, 0, run.length, fps);
+        run = [];
+      };
+      for (const t of piece) {
+        if (t.kind === 'insertion') {
+          flush();
+          continue;
+        }
+        const id = this.vocab.get(t.word);
+        if (id === undefined || this.df[id] === 0) {
+          return [];
+        }
+        wordIds.add(id);
+        run.push(id);
+      }
+      flush();
+    }
+    const rare = [...wordIds].sort((a, b) => this.df[a] - this.df[b]).slice(0, 3);
+    const lists: number[][] = [];
+    for (const h of distinctSorted(fps)) {
+      lists.push(this.fpPostings(h));
+    }
+    for (const w of rare) {
+      lists.push(this.wordPostings(w));
+    }
+    lists.sort((a, b) => a.length - b.length);
+    let result = lists[0];
+    for (let k = 1; k < lists.length && result.length > 0; k++) {
+      const keep = this.markSet(lists[k]);
+      result = result.filter((id) => this.mark[id] === keep);
+    }
+    return [...new Set(result)].sort((a, b) => a - b);
+  }
+
+  private markSet(ids: number[]): number {
+    if (this.mark.length < this.sources.length) {
+      this.mark = new Uint32Array(Math.max(this.sources.length, this.mark.length * 2));
+    }
+    this.epoch = (this.epoch + 1) >>> 0;
+    if (this.epoch === 0) {
+      this.mark.fill(0);
+      this.epoch = 1;
+    }
+    for (const id of ids) {
+      this.mark[id] = this.epoch;
+    }
+    return this.epoch;
+  }
+
+  private wordPostings(w: number): number[] {
+    const out: number[] = [];
+    const src = this.wordNodeSource.data;
+    const next = this.wordNodeNext.data;
+    for (let node = this.wordHeads[w]; node !== NIL; node = next[node]) {
+      const id = src[node];
+      if (this.sources[id]) {
+        out.push(id);
+      }
+    }
+    return out;
+  }
+
+  private fpPostings(h: number): number[] {
+    const out: number[] = [];
+    const hashes = this.fpNodeHash.data;
+    const src = this.fpNodeSource.data;
+    const next = this.fpNodeNext.data;
+    for (let node = this.fpHeads[h & this.bucketMask]; node !== NIL; node = next[node]) {
+      if (hashes[node] === h) {
+        const id = src[node];
+        if (this.sources[id]) {
+          out.push(id);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Drop the nodes of removed sources from both tables (keeps chain order). */
+  private compact(): void {
+    const alive = (id: number): boolean => this.sources[id] !== undefined;
+    {
+      const oldSrc = this.wordNodeSource.data.slice(0, this.wordNodeSource.length);
+      const oldNext = this.wordNodeNext.data.slice(0, this.wordNodeNext.length);
+      this.wordNodeSource.clear();
+      this.wordNodeNext.clear();
+      for (let w = 0; w < this.vocab.size; w++) {
+        // Rebuild chain w in order: collect live nodes, then relink.
+        const chain: number[] = [];
+        for (let node = this.wordHeads[w]; node !== NIL; node = oldNext[node]) {
+          if (alive(oldSrc[node])) {
+            chain.push(oldSrc[node]);
+          }
+        }
+        let head = NIL;
+        for (let k = chain.length - 1; k >= 0; k--) {
+          const node = this.wordNodeSource.push(chain[k]);
+          this.wordNodeNext.push(head);
+          head = node;
+        }
+        this.wordHeads[w] = head;
+      }
+    }
+    {
+      const oldHash = this.fpNodeHash.data.slice(0, this.fpNodeHash.length);
+      const oldSrc = this.fpNodeSource.data.slice(0, this.fpNodeSource.length);
+      const oldNext = this.fpNodeNext.data.slice(0, this.fpNodeNext.length);
+      this.fpNodeHash.clear();
+      this.fpNodeSource.clear();
+      this.fpNodeNext.clear();
+      const chainHash: number[] = [];
+      const chainSrc: number[] = [];
+      for (let b = 0; b < this.fpHeads.length; b++) {
+        if (this.fpHeads[b] === NIL) {
+          continue;
+        }
+        chainHash.length = 0;
+        chainSrc.length = 0;
+        for (let node = this.fpHeads[b]; node !== NIL; node = oldNext[node]) {
+          if (alive(oldSrc[node])) {
+            chainHash.push(oldHash[node]);
+            chainSrc.push(oldSrc[node]);
+          }
+        }
+        let head = NIL;
+        for (let k = chainHash.length - 1; k >= 0; k--) {
+          const node = this.fpNodeHash.push(chainHash[k]);
+          this.fpNodeSource.push(chainSrc[k]);
+          this.fpNodeNext.push(head);
+          head = node;
+        }
+        this.fpHeads[b] = head;
+      }
+    }
+    this.deadNodes = 0;
+  }
+}

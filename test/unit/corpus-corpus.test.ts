@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Corpus } from '../../server/src/corpus/corpus';
+import { parseQuote } from '../../server/src/corpus/quote';
+import { createSource } from '../../server/src/corpus/source';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'corpus');
+
+function fixtureCorpus(): Corpus {
+  const corpus = new Corpus();
+  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.txt')).sort()) {
+    const key = file.replace(/\.txt$/, '');
+    corpus.add(createSource(key, `corpus/${file}`, readFileSync(join(FIXTURES, file), 'utf8'), 'lines'));
+  }
+  return corpus;
+}
+
+/** Deterministic pseudo-random filler sources sharing a vocabulary. */
+function fillerText(seed: number, words: number): string {
+  let x = seed * 2654435761 + 1;
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out.push(`mot${x % 3000}`);
+  }
+  return out.join(' ');
+}
+
+const keysOf = (matches: { key: string }[]): string[] => [...new Set(matches.map((m) => m.key))];
+
+describe('corpus/corpus', () => {
+  it('holds sources by key', () => {
+    const c = fixtureCorpus();
+    assert.equal(c.size, 5);
+    assert.deepEqual([...c.keys()].sort(), [
+      '000_89686b2429188c97', '001_a42ddd0556fd155a', '002_212038316e46eb29', '003_029dc54680174176', '004_672c0623c0b69310',
+    ]);
+    assert.equal(c.get('001_a42ddd0556fd155a')?.metadata.date, '2020-09-20');
+    assert.equal(c.get('nope'), undefined);
+  });
+
+  it('findExactAnywhere finds the right source and honours exclude', () => {
+    const c = fixtureCorpus();
+    const wechat = parseQuote('«toute transaction liée à WeChat par toute personne»');
+    assert.deepEqual(keysOf(c.findExactAnywhere(wechat)), ['002_212038316e46eb29']);
+    assert.deepEqual(c.findExactAnywhere(wechat, new Set(['002_212038316e46eb29'])), []);
+    // "applications chinoises non fiables" is in three sources (“…”, « … » and «…»), twice in 000.
+    const nf = parseQuote('applications chinoises “non fiables”');
+    const all = c.findExactAnywhere(nf);
+    assert.deepEqual(keysOf(all), ['000_89686b2429188c97', '002_212038316e46eb29', '004_672c0623c0b69310']);
+    assert.equal(all.filter((m) => m.key === '000_89686b2429188c97').length, 2);
+    assert.deepEqual(
+      keysOf(c.findExactAnywhere(nf, new Set(['000_89686b2429188c97', '002_212038316e46eb29']))),
+      ['004_672c0623c0b69310'],
+    );
+    // Misquotes are found nowhere.
+    assert.deepEqual(c.findExactAnywhere(parseQuote('toute transaction liée à TikTok par toute personne')), []);
+    assert.deepEqual(c.findExactAnywhere(parseQuote('L’interdiction prendra effet dans 40 jours')), []);
+    assert.deepEqual(c.findExactAnywhere(parseQuote('mot-inconnu-xyz')), []);
+    assert.deepEqual(c.findExactAnywhere(parseQuote('[sic]')), []);
+  });
+
+  it('finds short quotes, omissions and insertions anywhere', () => {
+    const c = fixtureCorpus();
+    assert.deepEqual(keysOf(c.findExactAnywhere(parseQuote('Huwaei'))), ['003_029dc54680174176']);
+    assert.deepEqual(keysOf(c.findExactAnywhere(parseQuote('Tencent Holdings'))), ['002_212038316e46eb29', '004_672c0623c0b69310']);
+    assert.deepEqual(keysOf(c.findExactAnywhere(parseQuote('Tencent Holdings Ltd (0700'))), ['004_672c0623c0b69310']);
+    assert.deepEqual(
+      keysOf(c.findExactAnywhere(parseQuote('Le président Donald Trump a publié […] des décrets interdisant'))),
+      ['002_212038316e46eb29'],
+    );
+    assert.deepEqual(
+      keysOf(c.findExactAnywhere(parseQuote('Le [chef de l’État] Donald Trump a publié jeudi des décrets'))),
+      ['002_212038316e46eb29'],
+    );
+  });
+
+  it('does not verify every source: candidates come from the index', () => {
+    const c = new Corpus();
+    for (let i = 0; i < 300; i++) {
+      c.add(createSource(`f${i}`, `corpus/f${i}.txt`, fillerText(i, 400), 'lines'));
+    }
+    const needle = 'Selon M. Pompeo, des applications telles que TikTok et WeChat représentent des menaces importantes';
+    c.add(createSource('target', 'corpus/target.txt', `${fillerText(999, 200)} ${needle} ${fillerText(1000, 200)}`, 'lines'));
+    c.add(createSource('twin', 'corpus/twin.txt', `${needle}.`, 'lines'));
+    const q = parseQuote('des applications telles que TikTok et WeChat');
+    assert.deepEqual(c.candidateKeys(q).sort(), ['target', 'twin']);
+    assert.deepEqual(keysOf(c.findExactAnywhere(q)).sort(), ['target', 'twin']);
+    // A long run of common filler words: fingerprints narrow the candidates to the source holding it.
+    const run = fillerText(150, 400).split(' ').slice(100, 112).join(' ');
+    const candidates = c.candidateKeys(parseQuote(run));
+    assert.ok(candidates.includes('f150'));
+    assert.ok(candidates.length <= 3, `candidates: ${candidates.length}`);
+    assert.deepEqual(keysOf(c.findExactAnywhere(parseQuote(run))), ['f150']);
+    // A short quote of filler words falls back to word postings and is still exact.
+    const short = fillerText(7, 400).split(' ').slice(10, 12).join(' ');
+    assert.ok(keysOf(c.findExactAnywhere(parseQuote(short))).includes('f7'));
+  });
+
+  it('finds every source holding a quotation (index never loses a match)', () => {
+    const c = new Corpus();
+    const texts: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const t = fillerText(i, 300);
+      texts.push(t);
+      c.add(createSource(`s${i}`, `s${i}.txt`, t, 'lines'));
+    }
+    for (let i = 0; i < 60; i += 7) {
+      const words = texts[i].split(' ');
+      for (const len of [1, 2, 3, 5, 7, 9, 15]) {
+        const start = (i * 13) % (words.length - len);
+        const q = parseQuote(words.slice(start, start + len).join(' '));
+        const expected = texts
+          .map((t, k) => ` ${t} `.includes(` ${words.slice(start, start + len).join(' ')} `) ? `s${k}` : '')
+          .filter(Boolean);
+        assert.deepEqual(keysOf(c.findExactAnywhere(q)).sort(), expected.sort(), `len ${len}`);
+      }
+    }
+  });
+
+  it('supports remove and re-add without rebuilding', () => {
+    const c = fixtureCorpus();
+    const q = parseQuote('toute transaction liée à WeChat');
+    assert.equal(c.remove('002_212038316e46eb29'), true);
+    assert.equal(c.remove('002_212038316e46eb29'), false);
+    assert.equal(c.size, 4);
+    assert.equal(c.get('002_212038316e46eb29'), undefined);
+    assert.deepEqual(c.findExactAnywhere(q), []);
+    c.add(createSource('moved', 'corpus/moved.txt', 'Elles interdiraient « toute transaction liée à WeChat ».', 'lines'));
+    assert.deepEqual(keysOf(c.findExactAnywhere(q)), ['moved']);
+    // Replacing a key replaces its text.
+    c.add(createSource('moved', 'corpus/moved.txt', 'Plus rien.', 'lines'));
+    assert.equal(c.size, 5);
+    assert.deepEqual(c.findExactAnywhere(q), []);
+    assert.deepEqual(keysOf(c.findExactAnywhere(parseQuote('plus rien'))), ['moved']);
+  });
+
+  it('compacts after many removals and keeps answering', () => {
+    const c = new Corpus({ bucketBits: 10 });
+    for (let i = 0; i < 200; i++) {
+      c.add(createSource(`s${i}`, `s${i}.txt`, fillerText(i, 200), 'lines'));
+    }
+    for (let i = 0; i < 180; i++) {
+      c.remove(`s${i}`);
+    }
+    assert.equal(c.size, 20);
+    const words = fillerText(190, 200).split(' ');
+    assert.deepEqual(keysOf(c.findExactAnywhere(parseQuote(words.slice(50, 60).join(' ')))), ['s190']);
+    assert.ok(keysOf(c.findExactAnywhere(parseQuote(words[3]))).includes('s190'));
+    const gone = fillerText(5, 200).split(' ').slice(20, 30).join(' ');
+    assert.deepEqual(c.findExactAnywhere(parseQuote(gone)), []);
+  });
+
+  it('closestKeys suggests keys close to a mistyped one', () => {
+    const c = fixtureCorpus();
+    assert.equal(c.closestKeys('002_212038316e46eb2', 3)[0], '002_212038316e46eb29');
+    assert.equal(c.closestKeys('000_89686b2429188c79', 3)[0], '000_89686b2429188c97');
+    assert.ok(c.closestKeys('004_672c0623c0b69310', 3).every((k) => k !== '004_672c0623c0b69310'));
+    assert.ok(c.closestKeys('x', 2).length <= 2);
+    assert.deepEqual(c.closestKeys('zzzzzzzzqqqqqqqqwwwwwwww', 3), []);
+    assert.deepEqual(new Corpus().closestKeys('abc'), []);
+    c.add(createSource('pompeo-2020', 'corpus/pompeo-2020.txt', 'x', 'lines'));
+    assert.equal(c.closestKeys('pompeo2020', 1)[0], 'pompeo-2020');
+  });
+});
+
+describe('corpus/corpus limit', () => {
+  it('stops after `limit` sources', () => {
+    const c = new Corpus();
+    for (const k of ['a', 'b', 'c']) {
+      c.add(createSource(k, `${k}.txt`, 'Il a dit oui. Puis il a dit oui.', 'lines'));
+    }
+    const q = parseQuote('il a dit oui');
+    assert.equal(c.findExactAnywhere(q).length, 6);
+    const one = c.findExactAnywhere(q, undefined, 1);
+    assert.deepEqual(one.map((m) => m.key), ['a', 'a']);
+    assert.deepEqual(keysOf(c.findExactAnywhere(q, new Set(['a']), 1)), ['b']);
+  });
+});
