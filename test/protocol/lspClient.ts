@@ -43,8 +43,8 @@ export class TestClient {
       client.published.set(params.uri, params);
       client.notify();
     });
-    connection.onNotification('window/logMessage', (params: { message: string }) => client.logs.push(params.message));
-    connection.onNotification('window/showMessage', (params: { message: string }) => client.logs.push(params.message));
+    connection.onNotification('window/logMessage', (params: { message: string }) => void client.logs.push(params.message));
+    connection.onNotification('window/showMessage', (params: { message: string }) => void client.logs.push(params.message));
     connection.onNotification('policyNotes/statsChanged', () => client.notify());
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('client/registerCapability', () => null);

@@ -51,7 +51,7 @@ function checkCommon(symbol: PnoteSymbol, ctx: SymbolContext, problems: NoteProb
     problems.push({
       span: definition.idSpan,
       code: 'duplicate-definition',
-      message: `"${symbol.id}" is defined ${all.length} times (also in ${[...new Set(others.map((o) => o.path))].join(', ')}); ids are unique across the workspace`,
+      message: `"${symbol.id}" is defined ${all.length} times (${describePlaces(symbol.path, others)}); ids are unique across the workspace`,
       related: others.map((o) => ({ path: o.path, span: o.definition.idSpan, message: `other definition of "${symbol.id}"` })),
     });
   }
@@ -76,6 +76,13 @@ function checkCommon(symbol: PnoteSymbol, ctx: SymbolContext, problems: NoteProb
       }],
     });
   }
+}
+
+/** "also later in this note", "also in registry.pnote" … */
+function describePlaces(path: string, others: readonly PnoteSymbol[]): string {
+  const elsewhere = [...new Set(others.map((o) => o.path).filter((p) => p !== path))];
+  const here = others.some((o) => o.path === path) ? ['also in this note'] : [];
+  return [...here, ...elsewhere.map((p) => `also in ${p}`)].join(', ');
 }
 
 function normalName(name: string): string {
