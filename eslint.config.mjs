@@ -21,9 +21,12 @@ export default tseslint.config(
     ignores: ['server/src/lsp/**', 'server/src/cli/**', 'server/src/node/**'],
     rules: {
       'no-restricted-imports': ['error', {
+        paths: ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'child_process', 'node:child_process'].map((name) => ({
+          name,
+          message: 'All file access goes through the injected workspace interface.',
+        })),
         patterns: [
           { group: ['vscode', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageclient', 'vscode-languageclient/*'], message: 'The language service must not depend on the editor or the LSP.' },
-          { group: ['fs', 'fs/*', 'node:fs', 'node:fs/*', 'child_process', 'node:child_process'], message: 'All file access goes through the injected workspace interface.' },
         ],
       }],
     },

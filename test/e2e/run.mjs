@@ -325,11 +325,13 @@ async function main() {
       log('WARNING: dist/extension.js is missing - build first (npm run build)');
     }
     vsix = path.join(tmp, 'policy-notes.vsix');
+    // The same arguments as `npm run package` (package.json).
+    const VSCE_PACKAGE_ARGS = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).scripts.package.split('vsce package ')[1].split(' -o ')[0].split(' ');
     log('packaging the extension with vsce');
     const local = path.join(REPO, 'node_modules/.bin/vsce');
     const [cmd, pre] = fs.existsSync(local) ? [local, []] : ['npx', ['--yes', '@vscode/vsce']];
     // stdin is closed, so a vsce question (missing repository/LICENSE) fails instead of hanging
-    run(cmd, [...pre, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: REPO });
+    run(cmd, [...pre, 'package', ...VSCE_PACKAGE_ARGS, '-o', vsix], { cwd: REPO });
   }
   log(`VSIX ${vsix}`);
 

@@ -47,7 +47,7 @@ export class NodeFileSystem implements WorkspaceFileSystem {
     try {
       return await fsp.readFile(this.absolute(real));
     } catch (e) {
-      throw new Error(describeError(e));
+      throw new Error(describeError(e), { cause: e });
     }
   }
 
@@ -65,7 +65,7 @@ export class NodeFileSystem implements WorkspaceFileSystem {
     try {
       entries = await fsp.readdir(this.absolute(relative), { withFileTypes: true });
     } catch (e) {
-      throw new Error(describeError(e));
+      throw new Error(describeError(e), { cause: e });
     }
     const out: Array<[string, FileType]> = [];
     for (const entry of entries) {

@@ -77,7 +77,7 @@ function normalName(name: string): string {
   return name.normalize('NFC').toLowerCase().split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean).join(' ');
 }
 
-export class Workspace {
+export class Workspace implements SymbolContext {
   config: PnoteConfig = DEFAULT_CONFIG;
   configProblems: ConfigProblem[] = [];
   /** True when the configuration is invalid: the CLI stops, the server checks with defaults. */
@@ -549,11 +549,10 @@ export class Workspace {
     if (!note.quoteProblems) {
       note.quoteProblems = checkQuotations(note.ast, { corpus: this.corpus, duplicateKeys: this.duplicateKeys });
     }
-    const context: SymbolContext = this;
     const problems: NoteProblem[] = [
       ...note.ast.errors.map((e) => ({ span: e.span, code: e.code, message: e.message, severity: e.severity })),
       ...note.quoteProblems,
-      ...checkDefinitions(note.ast, note.symbols, context),
+      ...checkDefinitions(note.ast, note.symbols, this),
     ];
     const out: Diagnostic[] = [...fileLevel];
     for (const problem of problems) {
