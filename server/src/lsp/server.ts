@@ -287,7 +287,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (watcherRegistration) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.pnote' }, { globPattern: '**/*.{txt,md,TXT,MD}' }, { globPattern: '**/*.json' }, { globPattern: '**/' }],
+        watchers: [{ globPattern: '**/*.pnote' }, { globPattern: '**/*.{txt,md,TXT,MD}' }, { globPattern: '**/*.json' }],
       });
     }
     for (const folder of folders) {

@@ -1,0 +1,83 @@
+import { strict as assert } from 'node:assert';
+import { CORPUS, workspaceOf } from './helpers';
+
+describe('incremental updates', () => {
+  const files = {
+    ...CORPUS,
+    'registry.pnote': '::: entity pompeo\nname: Mike Pompeo\n:::\n',
+    'cites-a.pnote': '@pompeo: «Pékin a nié ces accusations» [@a].\n',
+    'cites-b.pnote': '«Les utilisateurs existants pourront continuer» [@b].\n',
+  };
+
+  it('re-checks only the edited note: no file is read, other notes keep their quotation checks', async () => {
+    const { service, fs } = await workspaceOf(files);
+    for (const { path } of service.allDiagnostics()) {
+      service.diagnostics(path);
+    }
+    const cachedA = service.workspace.notes.get('cites-a.pnote')!.quoteProblems;
+    assert.ok(cachedA);
+    let reads = 0;
+    const read = fs.readFile.bind(fs);
+    fs.readFile = async (path: string) => {
+      reads++;
+      return read(path);
+    };
+    service.setNoteText('cites-b.pnote', '«Texte inventé de toutes pièces» [@b].\n', 2);
+    assert.deepEqual(service.diagnostics('cites-b.pnote').map((d) => d.code), ['quote-not-found']);
+    assert.deepEqual(service.diagnostics('cites-a.pnote'), []);
+    assert.equal(service.workspace.notes.get('cites-a.pnote')!.quoteProblems, cachedA, 'cites-a.pnote was not re-checked');
+    assert.equal(reads, 0);
+  });
+
+  it('updates other notes when a definition changes', async () => {
+    const { service } = await workspaceOf(files);
+    assert.deepEqual(service.diagnostics('cites-a.pnote'), []);
+    service.setNoteText('registry.pnote', '::: entity mike\nname: Mike Pompeo\n:::\n@mike\n', 2);
+    assert.deepEqual(service.diagnostics('cites-a.pnote').map((d) => d.code), ['unknown-entity']);
+  });
+
+  it('re-checks, after a corpus change, only notes that cite the changed source', async () => {
+    const { service, fs } = await workspaceOf(files);
+    service.diagnostics('cites-a.pnote');
+    service.diagnostics('cites-b.pnote');
+    const cachedA = service.workspace.notes.get('cites-a.pnote')!.quoteProblems;
+    fs.write('corpus/b.txt', 'Un tout autre texte.\n');
+    await service.fileChanged('corpus/b.txt', 'changed');
+    assert.equal(service.workspace.notes.get('cites-a.pnote')!.quoteProblems, cachedA);
+    assert.deepEqual(service.diagnostics('cites-b.pnote').map((d) => d.code), ['quote-not-found']);
+  });
+
+  it('follows notes and sources created and deleted on disk', async () => {
+    const { service, fs } = await workspaceOf(files);
+    fs.write('corpus/c.txt', 'Une nouvelle source apparaît.\n');
+    await service.fileChanged('corpus/c.txt', 'created');
+    fs.write('new.pnote', '«Une nouvelle source apparaît» [@c].\n');
+    await service.fileChanged('new.pnote', 'created');
+    assert.deepEqual(service.diagnostics('new.pnote'), []);
+    fs.delete('corpus/c.txt');
+    await service.fileChanged('corpus/c.txt', 'deleted');
+    assert.deepEqual(service.diagnostics('new.pnote').map((d) => d.code), ['unknown-source']);
+    fs.delete('new.pnote');
+    await service.fileChanged('new.pnote', 'deleted');
+    assert.equal(service.workspace.notes.has('new.pnote'), false);
+  });
+
+  it('keeps the editor text of an open note over the disk, until it is closed', async () => {
+    const { service, fs } = await workspaceOf(files);
+    service.setNoteText('cites-b.pnote', '@ghost\n', 5);
+    fs.write('cites-b.pnote', 'Clean on disk.\n');
+    await service.fileChanged('cites-b.pnote', 'changed');
+    assert.deepEqual(service.diagnostics('cites-b.pnote').map((d) => d.code), ['unknown-entity']);
+    await service.closeNote('cites-b.pnote');
+    assert.deepEqual(service.diagnostics('cites-b.pnote'), []);
+  });
+
+  it('resolves a duplicate key when one of the two files goes', async () => {
+    const { service, fs } = await workspaceOf({ ...files, 'corpus/old/a.txt': 'Ancienne version.\n' });
+    assert.deepEqual(service.diagnostics('cites-a.pnote').map((d) => d.code), ['unknown-source']);
+    fs.delete('corpus/old/a.txt');
+    await service.fileChanged('corpus/old/a.txt', 'deleted');
+    assert.deepEqual(service.diagnostics('cites-a.pnote'), []);
+    assert.deepEqual(service.diagnostics('corpus/a.txt'), []);
+  });
+});
