@@ -21,6 +21,8 @@ export class TestClient {
   readonly published = new Map<string, PublishedDiagnostics>();
   private listeners: Array<() => void> = [];
   readonly logs: string[] = [];
+  /** `$/progress` values received (work-done progress: begin, report, end). */
+  readonly progress: Array<{ kind: string; title?: string }> = [];
   private versions = new Map<string, number>();
 
   private constructor(
@@ -53,7 +55,10 @@ export class TestClient {
       client.notify();
       return null;
     });
-    connection.onNotification('$/progress', () => undefined);
+    connection.onNotification('$/progress', (params: { value: { kind: string; title?: string } }) => {
+      client.progress.push(params.value);
+      client.notify();
+    });
     connection.listen();
     await connection.sendRequest('initialize', {
       processId: process.pid,

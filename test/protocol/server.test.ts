@@ -191,6 +191,33 @@ describe('language server over stdio (push diagnostics)', function () {
   });
 });
 
+describe('language server over stdio (indexing)', () => {
+  it('reports indexing progress and answers a request sent while indexing', async () => {
+    const client = await TestClient.start(FILES);
+    try {
+      // Sent at once after `initialized`: answered when the index is ready, not dropped.
+      const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', client.at('analysis.pnote', 2, 2));
+      assert.match(hover?.contents.value ?? '', /Mike Pompeo/);
+      await client.waitFor('progress end', () => client.progress.some((p) => p.kind === 'end'));
+      assert.equal(client.progress[0].kind, 'begin');
+      assert.match(client.progress[0].title ?? '', /indexing/);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('survives a request that fails and answers the next one', async () => {
+    const client = await TestClient.start(FILES);
+    try {
+      await assert.rejects(client.request('textDocument/hover', { textDocument: { uri: client.uri('analysis.pnote') }, position: null }));
+      const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', client.at('analysis.pnote', 2, 2));
+      assert.match(hover?.contents.value ?? '', /Mike Pompeo/);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
 describe('language server over stdio (pull diagnostics)', () => {
   let client: TestClient;
   before(async () => {
