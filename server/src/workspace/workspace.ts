@@ -319,7 +319,7 @@ export class Workspace implements SymbolContext {
 
   /** Keys held by more than one corpus file. */
   get duplicateKeys(): Map<string, string[]> {
-    return new Map([...this.keyPaths].filter(([, paths]) => paths.length > 1));
+    return this.memo('duplicateKeys', { corpus: true }, () => new Map([...this.keyPaths].filter(([, paths]) => paths.length > 1)));
   }
 
   // ---------------------------------------------------------------- file events

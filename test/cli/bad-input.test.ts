@@ -1,0 +1,88 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CORPUS } from '../unit/helpers';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+function workspace(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-bad-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return dir;
+}
+
+function check(dir: string) {
+  const result = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(result.error, undefined);
+  assert.ok(result.status === 0 || result.status === 1, `exit ${result.status}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { summary: { sources: number }; diagnostics: Array<{ file: string; code: string; message: string }> };
+}
+
+describe('bad input (CLI on a real folder)', () => {
+  it('diagnoses binary, non-UTF-8, UTF-16, empty and huge sources by name, and checks the rest', () => {
+    const latin1 = Buffer.from('Le secr\xe9taire d\x92\xc9tat a parl\xe9.\n', 'latin1');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Texte en UTF-16.\n', 'utf16le')]);
+    const huge = Buffer.alloc(50 * 1024 * 1024, 'mot ');
+    const dir = workspace({
+      ...CORPUS,
+      'corpus/binary.txt': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01, 0x02]),
+      'corpus/latin1.txt': latin1,
+      'corpus/utf16.txt': utf16,
+      'corpus/empty.txt': '',
+      'corpus/huge.txt': huge,
+      'n.pnote': '«Pékin a nié ces accusations» [@a].\n\n«Texte» [@empty].\n',
+    });
+    const report = check(dir);
+    const unreadable = Object.fromEntries(report.diagnostics.filter((d) => d.code === 'unreadable-file').map((d) => [d.file, d.message]));
+    assert.match(unreadable['corpus/binary.txt'], /binary/);
+    assert.match(unreadable['corpus/latin1.txt'], /not valid UTF-8/);
+    assert.match(unreadable['corpus/utf16.txt'], /UTF-16/);
+    assert.match(unreadable['corpus/huge.txt'], /too large/);
+    assert.equal(unreadable['corpus/empty.txt'], undefined, 'an empty file is a valid, empty source');
+    assert.equal(report.summary.sources, 3);
+    assert.deepEqual(report.diagnostics.filter((d) => d.file === 'n.pnote').map((d) => d.code), ['quote-not-found']);
+  });
+
+  it('does not follow a symlink loop, nor a link out of the workspace', function () {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-outside-'));
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'Secret texte confidentiel.\n');
+    const dir = workspace({ ...CORPUS, 'n.pnote': '«Secret texte confidentiel» [@secret].\n' });
+    fs.symlinkSync(path.join(dir, 'corpus'), path.join(dir, 'corpus', 'loop'));
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(dir, 'corpus', 'secret.txt'));
+    fs.symlinkSync(outside, path.join(dir, 'corpus', 'outside-folder'));
+    const report = check(dir);
+    assert.equal(report.summary.sources, 2);
+    const secret = report.diagnostics.find((d) => d.file === 'corpus/secret.txt');
+    assert.match(secret?.message ?? '', /outside the workspace/);
+    assert.deepEqual(report.diagnostics.filter((d) => d.file === 'n.pnote').map((d) => d.code), ['unknown-source']);
+  });
+
+  it('refuses pnote.json paths that escape: a sibling sharing the prefix, a symlink, an absolute path', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-prefix-'));
+    const dir = path.join(parent, 'ws');
+    fs.mkdirSync(path.join(parent, 'ws-corpus'), { recursive: true });
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'n.pnote'), 'x\n');
+    fs.symlinkSync(path.join(parent, 'ws-corpus'), path.join(dir, 'linked'));
+    for (const corpus of ['../ws-corpus', 'linked', path.join(parent, 'ws-corpus'), '..%2Fws-corpus']) {
+      fs.writeFileSync(path.join(dir, 'pnote.json'), JSON.stringify({ corpus }));
+      const result = spawnSync(process.execPath, [CLI, 'check', dir], { encoding: 'utf8' });
+      assert.equal(result.status, 2, corpus);
+      assert.match(result.stderr, /outside the workspace/, corpus);
+    }
+  });
+
+  it('reports a malformed note without losing the rest of it', () => {
+    const dir = workspace({ ...CORPUS, 'n.pnote': '---\ntitle: [unclosed\n---\n\n::: entity\n:::\n\n«Pékin a nié» [@a, page 4] and [@\n\n«Texte inventé» [@a].\n' });
+    const report = check(dir);
+    const codes = report.diagnostics.filter((d) => d.file === 'n.pnote').map((d) => d.code);
+    assert.ok(codes.includes('invalid-front-matter'), codes.join());
+    assert.ok(codes.includes('quote-not-found'), codes.join());
+  });
+});
