@@ -75,7 +75,7 @@ export interface Mention {
   /** Sigil and id. */
   span: Span;
   idSpan: Span;
-  /** Set when the mention stands in a definition field (`actors`, `after`, ...). */
+  /** Set when the mention stands in a definition: `field` is the field's key (`actors`, `after`), or `''` in the description. */
   inDefinition?: { definition: number; field: string };
 }
 
@@ -100,11 +100,12 @@ export interface Citation {
   /** From `[` to `]` inclusive. */
   span: Span;
   items: CitationItem[];
+  /** Set when the citation stands in a definition: `field` is `sources`, or `''` in the description. */
   inDefinition?: { definition: number; field: string };
 }
 
 export interface Quotation {
-  /** The quoted text as written (block quotes: the lines without their `>` markers, joined with `\n`). */
+  /** The quoted text as written, line breaks as `\n` (block quotes: the lines without their `>` markers, joined with `\n`). */
   text: string;
   /** The quoted text's span in the note: inside the quote marks, or from the first character after the first `> ` to the end of the last quoted line. */
   span: Span;

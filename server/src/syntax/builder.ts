@@ -3,7 +3,7 @@ import type { Span } from '../common/text';
 import type { Mention, NoteAst, SyntaxDiagnostic } from './ast';
 import type { InlineResult } from './inline';
 
-export type InDefinition = Mention['inDefinition'];
+type InDefinition = Mention['inDefinition'];
 
 export class NoteBuilder {
   readonly ast: NoteAst;

@@ -13,7 +13,7 @@
 import type { Citation, CitationItem, Locator, SyntaxDiagnostic } from './ast';
 import { Finder, InlineText, isAsciiAlnum, isWhitespace } from './inline-text';
 
-export const MALFORMED_CITATION = 'malformed-citation';
+const MALFORMED_CITATION = 'malformed-citation';
 
 const LOCATOR_FORMS = '`¶4`, `¶4-6`, `para. 4`, `l. 12` or `ll. 12-14`';
 const LOCATOR = /^(¶¶?|paras?\.|ll?\.)\s*(\d+)(?:\s*[-–]\s*(\d+))?$/;
@@ -80,7 +80,10 @@ export function parseCitation(src: InlineText, open: number, finder: Finder): Ci
   const close = finder.next(']', q);
   const nextOpen = finder.next('[', open + 1);
   const closed = close >= 0 && (nextOpen < 0 || close < nextOpen);
-  const end = closed ? close + 1 : Math.max(q, open + 2);
+  let end = closed ? close + 1 : Math.max(q, open + 2);
+  while (!closed && end > open + 2 && isWhitespace(s.charCodeAt(end - 1))) {
+    end--;
+  }
   const span = src.span(open, end);
   errors.push({
     span,

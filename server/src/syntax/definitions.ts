@@ -36,7 +36,7 @@ import {
   trimSpacesEnd,
 } from './lines';
 
-export const DEFINITION_KINDS = ['entity', 'event'];
+const DEFINITION_KINDS = ['entity', 'event'];
 
 /** Fields holding mentions, with the sigil they take. */
 const MENTION_FIELDS: Record<string, { sigil: '@' | '#'; example: string }> = {
@@ -73,7 +73,12 @@ export function definitionHeader(text: string, line: Line): DefinitionHeader | u
   const restStart = skipSpaces(text, id.end, line.end);
   const restEnd = trimSpacesEnd(text, restStart, line.end);
   const onlyColons = /^:*$/.test(text.slice(restStart, restEnd));
-  return { start, kind, id: id.start === id.end ? { start: kind.end, end: kind.end } : id, extra: onlyColons ? undefined : { start: restStart, end: restEnd } };
+  return {
+    start,
+    kind,
+    id: id.start === id.end ? { start: kind.end, end: kind.end } : id,
+    extra: onlyColons ? undefined : { start: restStart, end: restEnd },
+  };
 }
 
 /** Parses the definition that opens on `lines[first]`; returns the index of the line after it. */
@@ -105,6 +110,8 @@ export function parseDefinition(builder: NoteBuilder, lines: readonly Line[], fi
   };
   let fence: Fence | undefined;
   let fenceStart = 0;
+  /** End of the last line inside the block. */
+  let insideEnd = headerLine.end;
   let i = first + 1;
   for (; i < lines.length; i++) {
     const line = lines[i];
@@ -141,13 +148,14 @@ export function parseDefinition(builder: NoteBuilder, lines: readonly Line[], fi
         }
       }
     }
+    insideEnd = line.end;
     if (!isBlank(text, line)) {
       definition.span.end = line.end;
     }
   }
   flush();
   if (fence) {
-    ast.code.push({ start: fenceStart, end: definition.span.end });
+    ast.code.push({ start: fenceStart, end: insideEnd });
   }
   definition.description = description.join('\n').trim();
   if (!definition.closed) {
@@ -178,7 +186,7 @@ function checkHeader(builder: NoteBuilder, definition: Definition, header: Defin
 }
 
 /** `[A-Za-z0-9][A-Za-z0-9_-]*` */
-export function isValidId(id: string): boolean {
+function isValidId(id: string): boolean {
   if (!isAsciiAlnum(id.charCodeAt(0))) {
     return false;
   }
@@ -202,7 +210,7 @@ function fieldAt(text: string, line: Line): DefinitionField | undefined {
     keyEnd++;
   }
   const afterColon = keyEnd + 1;
-  if (text.charCodeAt(keyEnd) !== 58 || keyEnd >= line.end || (afterColon < line.end && !isSpaceOrTab(text.charCodeAt(afterColon)))) {
+  if (keyEnd >= line.end || text.charCodeAt(keyEnd) !== 58 || (afterColon < line.end && !isSpaceOrTab(text.charCodeAt(afterColon)))) {
     return undefined;
   }
   let valueStart = afterColon;

@@ -66,7 +66,7 @@ export function isBlank(text: string, line: Line): boolean {
 }
 
 /** Length of the run of `c` (a char code) starting at `p`, not beyond `end`. */
-export function runLength(text: string, p: number, c: number, end: number): number {
+function runLength(text: string, p: number, c: number, end: number): number {
   let q = p;
   while (q < end && text.charCodeAt(q) === c) {
     q++;
@@ -227,7 +227,7 @@ export function isDefinitionClose(text: string, line: Line): boolean {
   );
 }
 
-export function isAsciiDigit(c: number): boolean {
+function isAsciiDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 

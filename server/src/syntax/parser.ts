@@ -81,40 +81,50 @@ class BlockParser {
     while (i < lines.length) {
       const line = lines[i];
       const header = definitionHeader(text, line);
-      const fence = header ? undefined : fenceOpening(text, line);
-      const heading = header || fence ? undefined : atxHeading(text, line);
-      const row = isTableRow(text, line);
-      if (header || fence || heading || row || isBlank(text, line) || !isParagraphContinuation(text, line)) {
-        flush();
-      }
+      const fence = fenceOpening(text, line);
+      const heading = atxHeading(text, line);
       if (header) {
+        flush();
         i = parseDefinition(this.builder, lines, i, header);
       } else if (fence) {
+        flush();
         i = this.fencedCode(i, fence);
+      } else if (isBlockQuoteLine(text, line)) {
+        flush();
+        i = this.blockQuote(i);
       } else if (heading) {
+        flush();
         this.heading(line, heading);
         i++;
-      } else if (isBlockQuoteLine(text, line)) {
-        i = this.blockQuote(i);
       } else if (isDefinitionClose(text, line)) {
-        this.builder.error(
-          { start: skipSpaces(text, line.start, line.end), end: line.end },
-          'unmatched-definition-close',
-          'This `:::` closes no definition: a definition opens with `::: entity some-id` or `::: event some-id`.',
-          'warning',
-        );
+        flush();
+        this.unmatchedClose(line);
+        i++;
+      } else if (isBlank(text, line) || isThematicBreak(text, line)) {
+        flush();
+        i++;
+      } else if (isTableRow(text, line)) {
+        flush();
+        this.prose([line]);
         i++;
       } else {
-        if (!isBlank(text, line) && !isThematicBreak(text, line)) {
-          paragraph.push(line);
-        }
-        if (row) {
+        if (isListItemStart(text, line)) {
           flush();
         }
+        paragraph.push(line);
         i++;
       }
     }
     flush();
+  }
+
+  private unmatchedClose(line: Line): void {
+    this.builder.error(
+      { start: skipSpaces(this.text, line.start, line.end), end: line.end },
+      'unmatched-definition-close',
+      'This `:::` closes no definition: a definition opens with `::: entity some-id` or `::: event some-id`.',
+      'warning',
+    );
   }
 
   /** A paragraph of prose: mentions, citations and attributed quotations. */
@@ -232,16 +242,6 @@ class BlockParser {
 }
 
 const DASHES = '—–―-';
-
-/** Whether a non-blank line may continue the current paragraph (rather than end it or start a new one). */
-function isParagraphContinuation(text: string, line: Line): boolean {
-  return !(
-    isThematicBreak(text, line) ||
-    isBlockQuoteLine(text, line) ||
-    isDefinitionClose(text, line) ||
-    isListItemStart(text, line)
-  );
-}
 
 /** `[start, end)` without surrounding whitespace. */
 function trimmed(s: string, start: number, end: number): Span {
