@@ -9,6 +9,8 @@ import {
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
   ErrorCodes,
+  LSPErrorCodes,
+  type CancellationToken,
   FileChangeType,
   ResponseError,
   SymbolKind,
@@ -16,6 +18,7 @@ import {
   TextDocuments,
   type CodeAction,
   type CompletionItem,
+  type DidChangeWatchedFilesParams,
   type Connection,
   type Diagnostic as LspDiagnostic,
   type DocumentSymbol as LspDocumentSymbol,
@@ -331,7 +334,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidChangeWatchedFiles(
-    guard('didChangeWatchedFiles', async (params) => {
+    guard('didChangeWatchedFiles', async (params: DidChangeWatchedFilesParams) => {
       const touched = new Set<Folder>();
       for (const change of params.changes) {
         const found = folderOf(change.uri);
@@ -350,18 +353,25 @@ export function startServer(connection: Connection): void {
   );
 
   /** Resolves a request's document to its folder and note path, once the folder is indexed. */
-  async function resolve(uri: string): Promise<{ folder: Folder; path: string } | undefined> {
+  /**
+   * Resolves a request's document to its folder and note path, once the folder is
+   * indexed. A request cancelled meanwhile is answered with `RequestCancelled`.
+   */
+  async function resolve(uri: string, token: CancellationToken): Promise<{ folder: Folder; path: string } | undefined> {
     const found = folderOf(uri);
     if (!found) {
       return undefined;
     }
     await found.folder.ready;
+    if (token.isCancellationRequested) {
+      throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    }
     return found;
   }
 
   connection.onCompletion(
-    guard('completion', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('completion', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       const list = found && found.folder.service.completion(found.path, params.position);
       if (!found || !list) {
         return null;
@@ -384,30 +394,30 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onHover(
-    guard('hover', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('hover', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       const result = found?.folder.service.hover(found.path, params.position);
       return result ? { contents: { kind: 'markdown', value: result.markdown }, range: result.range } : null;
     }),
   );
 
   connection.onDefinition(
-    guard('definition', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('definition', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       return found ? found.folder.service.definition(found.path, params.position).map((l) => toLocation(found.folder, l)) : null;
     }),
   );
 
   connection.onReferences(
-    guard('references', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('references', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       return found ? found.folder.service.references(found.path, params.position, params.context.includeDeclaration).map((l) => toLocation(found.folder, l)) : null;
     }),
   );
 
   connection.onPrepareRename(
-    guard('prepareRename', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('prepareRename', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       const result = found?.folder.service.prepareRename(found.path, params.position);
       if (!result) {
         return null;
@@ -420,8 +430,8 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onRenameRequest(
-    guard('rename', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('rename', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       if (!found) {
         return null;
       }
@@ -443,8 +453,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDocumentSymbol(
-    guard('documentSymbol', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('documentSymbol', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       return found ? found.folder.service.documentSymbols(found.path).map(toSymbol) : null;
     }),
   );
@@ -463,22 +473,22 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onDocumentLinks(
-    guard('documentLinks', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('documentLinks', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       return found ? found.folder.service.documentLinks(found.path).map((l) => ({ range: l.range, target: uriOf(found.folder, l.target), tooltip: l.tooltip })) : null;
     }),
   );
 
   connection.onFoldingRanges(
-    guard('foldingRanges', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('foldingRanges', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       return found ? found.folder.service.foldingRanges(found.path) : null;
     }),
   );
 
   connection.onCodeAction(
-    guard('codeAction', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('codeAction', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       if (!found) {
         return null;
       }
@@ -493,8 +503,8 @@ export function startServer(connection: Connection): void {
   );
 
   connection.languages.diagnostics.on(
-    guard('textDocument/diagnostic', async (params) => {
-      const found = await resolve(params.textDocument.uri);
+    guard('textDocument/diagnostic', async (params, token) => {
+      const found = await resolve(params.textDocument.uri, token);
       return { kind: 'full' as const, items: found ? found.folder.service.diagnostics(found.path).map((d) => toLsp(found.folder, d)) : [] };
     }),
   );
