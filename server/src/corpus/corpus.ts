@@ -4,7 +4,9 @@
  *
  * Index scheme
  * ------------
- * Words are interned into a vocabulary (string → id, ids never reused). Two posting
+ * Words are interned into a vocabulary by their 32-bit hash (`wordHashes`: no string
+ * is built per corpus word; hash → dense id in an open-addressing table, ids never
+ * reused; a hash collision only adds candidates, which verification removes). Two posting
  * tables map keys to source ids; both are chained lists in growable typed arrays,
  * so adding a source only appends nodes (nothing else is rebuilt):
  *
@@ -38,6 +40,7 @@ import Fuse from 'fuse.js';
 import { findExactInTokens } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
+import { hashWord, wordHashes } from './tokenize';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
 
 /** Window of the winnowing over trigram hashes. */
@@ -135,7 +138,10 @@ export interface CorpusOptions {
 export class Corpus {
   private readonly byKey = new Map<string, number>();
   private readonly sources: (SourceInfo | undefined)[] = [];
-  private readonly vocab = new Map<string, number>();
+  /** Vocabulary: word hash → dense id + 1 (0: empty slot), open addressing. */
+  private vocabKeys = new Uint32Array(1 << 16);
+  private vocabIds = new Uint32Array(1 << 16);
+  private vocabSize = 0;
   private df = new Uint32Array(1024);
   // Word postings.
   private wordHeads = new Uint32Array(1024).fill(NIL);
@@ -202,10 +208,10 @@ export class Corpus {
     this.byKey.set(source.key, id);
     this.fuse = undefined;
 
-    const ids = this.internWords(peekTokens(source).words);
+    const ids = this.internWords(wordHashes(source.text));
     let nodes = 0;
     // Word postings, once per distinct word.
-    const stamp = this.nextStamp(this.vocab.size);
+    const stamp = this.nextStamp(this.vocabSize);
     for (let i = 0; i < ids.length; i++) {
       const w = ids[i];
       if (this.wordStamp[w] === stamp) {
@@ -240,9 +246,9 @@ export class Corpus {
       return false;
     }
     const source = this.sources[id]!;
-    const stamp = this.nextStamp(this.vocab.size);
-    for (const w of peekTokens(source).words) {
-      const wid = this.vocab.get(w);
+    const stamp = this.nextStamp(this.vocabSize);
+    for (const h of wordHashes(source.text)) {
+      const wid = this.lookupWord(h);
       if (wid !== undefined && this.wordStamp[wid] !== stamp) {
         this.wordStamp[wid] = stamp;
         if (this.df[wid] > 0) {
@@ -318,14 +324,46 @@ export class Corpus {
 
   /* ---------------------------------------------------------------- */
 
-  private internWords(words: string[]): Uint32Array {
-    const ids = new Uint32Array(words.length);
-    for (let i = 0; i < words.length; i++) {
-      let id = this.vocab.get(words[i]);
-      if (id === undefined) {
-        id = this.vocab.size;
-        this.vocab.set(words[i], id);
-        if (id >= this.df.length) {
+  /** Dense id of a word hash, if the vocabulary has it. */
+  private lookupWord(h: number): number | undefined {
+    const mask = this.vocabKeys.length - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const id = this.vocabIds[slot];
+      if (id === 0) {
+        return undefined;
+      }
+      if (this.vocabKeys[slot] === h) {
+        return id - 1;
+      }
+    }
+  }
+
+  /** Dense ids of word hashes, adding new words to the vocabulary. */
+  private internWords(hashes: Uint32Array): Uint32Array {
+    const ids = new Uint32Array(hashes.length);
+    for (let i = 0; i < hashes.length; i++) {
+      const h = hashes[i];
+      let mask = this.vocabKeys.length - 1;
+      let slot = h & mask;
+      let id = 0;
+      for (; ; slot = (slot + 1) & mask) {
+        id = this.vocabIds[slot];
+        if (id === 0 || this.vocabKeys[slot] === h) {
+          break;
+        }
+      }
+      if (id === 0) {
+        id = ++this.vocabSize;
+        if (this.vocabSize * 2 > this.vocabKeys.length) {
+          this.growVocabulary();
+          mask = this.vocabKeys.length - 1;
+          for (slot = h & mask; this.vocabIds[slot] !== 0; slot = (slot + 1) & mask) {
+            // find a free slot in the grown table
+          }
+        }
+        this.vocabKeys[slot] = h;
+        this.vocabIds[slot] = id;
+        if (id - 1 >= this.df.length) {
           const df = new Uint32Array(this.df.length * 2);
           df.set(this.df);
           this.df = df;
@@ -334,9 +372,27 @@ export class Corpus {
           this.wordHeads = heads;
         }
       }
-      ids[i] = id;
+      ids[i] = id - 1;
     }
     return ids;
+  }
+
+  private growVocabulary(): void {
+    const keys = this.vocabKeys;
+    const vals = this.vocabIds;
+    this.vocabKeys = new Uint32Array(keys.length * 2);
+    this.vocabIds = new Uint32Array(vals.length * 2);
+    const mask = this.vocabKeys.length - 1;
+    for (let i = 0; i < keys.length; i++) {
+      if (vals[i] !== 0) {
+        let slot = keys[i] & mask;
+        while (this.vocabIds[slot] !== 0) {
+          slot = (slot + 1) & mask;
+        }
+        this.vocabKeys[slot] = keys[i];
+        this.vocabIds[slot] = vals[i];
+      }
+    }
   }
 
   private nextStamp(vocabSize: number): number {
@@ -371,7 +427,7 @@ export class Corpus {
           flush();
           continue;
         }
-        const id = this.vocab.get(t.word);
+        const id = this.lookupWord(hashWord(t.word));
         if (id === undefined || this.df[id] === 0) {
           return [];
         }
@@ -449,7 +505,7 @@ export class Corpus {
       const oldNext = this.wordNodeNext.data.slice(0, this.wordNodeNext.length);
       this.wordNodeSource.clear();
       this.wordNodeNext.clear();
-      for (let w = 0; w < this.vocab.size; w++) {
+      for (let w = 0; w < this.vocabSize; w++) {
         // Rebuild chain w in order: collect live nodes, then relink.
         const chain: number[] = [];
         for (let node = this.wordHeads[w]; node !== NIL; node = oldNext[node]) {

@@ -44,15 +44,25 @@ function evict(): void {
 
 class Source implements SourceInfo {
   private cached: Tokens | undefined;
+  private lineCache: Span[] | undefined;
+  private paragraphCache: Span[] | undefined;
 
   constructor(
     readonly key: string,
     readonly path: string,
     readonly text: string,
     readonly metadata: SourceMetadata,
-    readonly paragraphs: Span[],
-    readonly lines: Span[],
+    private readonly mode: ParagraphMode,
   ) {}
+
+  /** Computed on first use: most sources of a large corpus are never located into. */
+  get lines(): Span[] {
+    return (this.lineCache ??= lineSpans(this.text));
+  }
+
+  get paragraphs(): Span[] {
+    return (this.paragraphCache ??= paragraphSpans(this.text, this.lines, this.mode));
+  }
 
   get tokens(): Tokens {
     let t = this.cached;
@@ -175,8 +185,6 @@ export function createSource(
   mode: ParagraphMode,
   metadata?: Partial<SourceMetadata>,
 ): SourceInfo {
-  const lines = lineSpans(text);
-  const paragraphs = paragraphSpans(text, lines, mode);
   const meta: SourceMetadata = { ...metadata, title: metadata?.title || extractTitle(text) || key };
   if (!meta.date) {
     const date = extractDate(text);
@@ -186,7 +194,7 @@ export function createSource(
       delete meta.date;
     }
   }
-  return new Source(key, path, text, meta, paragraphs, lines);
+  return new Source(key, path, text, meta, mode);
 }
 
 function rangeOf(spans: Span[], start: number, end: number): Span | undefined {

@@ -161,6 +161,107 @@ export function tokenize(text: string): Tokens {
   return { words, starts: starts.slice(0, count), ends: ends.slice(0, count) };
 }
 
+/**
+ * The 32-bit hash of a normalised word (FNV-1a over its UTF-16 code units, then an
+ * avalanche step). {@link wordHashes} computes the same value straight from a text,
+ * without building the word strings.
+ */
+export function hashWord(word: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) {
+    h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
+  }
+  return finish(h);
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+/**
+ * Lower case of a BMP code unit when lower-casing maps it to one code unit whatever
+ * its context (0: no such mapping — a word holding it takes the slow path).
+ */
+const lowerTable = new Uint16Array(65536);
+function lowerOf(c: number): number {
+  let l = lowerTable[c];
+  if (l === 0) {
+    const lower = String.fromCharCode(c).toLowerCase();
+    // U+03A3 (Σ) lower-cases by context (σ or final ς): never per character.
+    l = lower.length === 1 && c !== 0x03a3 ? lower.charCodeAt(0) : 0xffff;
+    lowerTable[c] = l;
+  }
+  return l === 0xffff ? -1 : l;
+}
+
+/**
+ * The hash ({@link hashWord}) of every word of `text`, in order: what
+ * `tokenize(text).words.map(hashWord)` gives, without creating a string per word.
+ * Used to index the corpus, where speed and memory matter most.
+ */
+export function wordHashes(text: string): Uint32Array {
+  const n = text.length;
+  let out = new Uint32Array(Math.max(16, n >> 3));
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) {
+      if (classifyBmp(c) === SEP) {
+        i++;
+        continue;
+      }
+    } else if (wordCharWidth(text, i) === 0) {
+      const d = text.charCodeAt(i + 1);
+      i += c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
+      continue;
+    }
+    const start = i;
+    let h = FNV_OFFSET;
+    let slow = false;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d < 0xd800 || d > 0xdfff) {
+        const k = classifyBmp(d);
+        if (k === SEP) {
+          break;
+        }
+        if (k & NFC) {
+          slow = true;
+        } else if (!slow) {
+          const l = k & UPPER ? lowerOf(d) : d;
+          if (l < 0) {
+            slow = true;
+          } else {
+            h = Math.imul(h ^ l, FNV_PRIME);
+          }
+        }
+        i++;
+      } else {
+        const w = wordCharWidth(text, i);
+        if (w === 0) {
+          break;
+        }
+        slow = true;
+        i += w;
+      }
+    }
+    if (count === out.length) {
+      const grown = new Uint32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[count++] = slow ? hashWord(normalizeWord(text.slice(start, i))) : finish(h);
+  }
+  return out.slice(0, count);
+}
+
 /** The normalised words of `text`, without offsets. */
 export function words(text: string): string[] {
   return tokenize(text).words;

@@ -38,9 +38,9 @@ export interface SourceInfo {
   text: string;
   metadata: SourceMetadata;
   /** Paragraph spans, in order (paragraph n is `paragraphs[n - 1]`). */
-  paragraphs: Span[];
+  readonly paragraphs: Span[];
   /** Line spans (every physical line, blank ones included: line n is `lines[n - 1]`). */
-  lines: Span[];
+  readonly lines: Span[];
   /** Words, computed on first use. */
   readonly tokens: Tokens;
 }

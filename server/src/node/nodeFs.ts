@@ -8,6 +8,15 @@ import * as path from 'path';
 import type { FileStat, FileType, WorkspaceFileSystem } from '../workspace/fs';
 
 export class NodeFileSystem implements WorkspaceFileSystem {
+  /**
+   * Regular files (not links) just listed in a folder whose real path is inside the
+   * workspace: their first read needs no `realpath`. Each entry serves one read only,
+   * so a file later replaced by a link is resolved again.
+   */
+  private readonly listedPlainFiles = new Set<string>();
+  /** Folders whose real path was found inside the workspace (by `realpath`). */
+  private readonly insideFolders = new Set<string>();
+
   private constructor(readonly root: string) {}
 
   /** Opens a workspace at `folder` (resolved to its real path). Rejects when it is not a readable folder. */
@@ -39,6 +48,13 @@ export class NodeFileSystem implements WorkspaceFileSystem {
   }
 
   async readFile(relative: string): Promise<Uint8Array> {
+    if (this.listedPlainFiles.delete(relative)) {
+      try {
+        return await fsp.readFile(this.absolute(relative));
+      } catch (e) {
+        throw new Error(describeError(e), { cause: e });
+      }
+    }
     const real = await this.realpath(relative);
     if (real === undefined) {
       const exists = await fsp.stat(this.absolute(relative)).then(() => true, () => false);
@@ -68,8 +84,12 @@ export class NodeFileSystem implements WorkspaceFileSystem {
       throw new Error(describeError(e), { cause: e });
     }
     const out: Array<[string, FileType]> = [];
+    const inside = this.insideFolders.has(relative);
     for (const entry of entries) {
       if (entry.isFile()) {
+        if (inside) {
+          this.listedPlainFiles.add(relative === '' ? entry.name : `${relative}/${entry.name}`);
+        }
         out.push([entry.name, 'file']);
       } else if (entry.isDirectory()) {
         out.push([entry.name, 'directory']);
@@ -84,11 +104,16 @@ export class NodeFileSystem implements WorkspaceFileSystem {
   }
 
   async realpath(relative: string): Promise<string | undefined> {
+    let real: string | undefined;
     try {
-      return this.relative(await fsp.realpath(this.absolute(relative)));
+      real = this.relative(await fsp.realpath(this.absolute(relative)));
     } catch {
       return undefined;
     }
+    if (real === relative) {
+      this.insideFolders.add(relative);
+    }
+    return real;
   }
 }
 
