@@ -36,7 +36,7 @@
  * 0.33 fingerprint nodes × 12 bytes, i.e. ~8 bytes/word, ~100 MB for 13 M words;
  * tokens themselves are not kept (source.ts caches them in a bounded LRU).
  */
-import Fuse from 'fuse.js';
+import { ClosestStrings } from '../common/closest';
 import { findExactInTokens } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
@@ -130,6 +130,24 @@ function distinctSorted(values: number[]): Uint32Array {
   return arr.subarray(0, n);
 }
 
+/** First position of `run` in `words` at or after `from`, -1 when absent. */
+function indexOfRun(words: Uint32Array, run: Uint32Array, from: number): number {
+  const first = run[0];
+  const last = words.length - run.length;
+  outer: for (let i = from; i <= last; i++) {
+    if (words[i] !== first) {
+      continue;
+    }
+    for (let k = 1; k < run.length; k++) {
+      if (words[i + k] !== run[k]) {
+        continue outer;
+      }
+    }
+    return i;
+  }
+  return -1;
+}
+
 export interface CorpusOptions {
   /** log2 of the number of fingerprint buckets (default 20). */
   bucketBits?: number;
@@ -138,6 +156,12 @@ export interface CorpusOptions {
 export class Corpus {
   private readonly byKey = new Map<string, number>();
   private readonly sources: (SourceInfo | undefined)[] = [];
+  /**
+   * Each live source's words as vocabulary ids (4 bytes a word): candidates are
+   * pre-verified on these before the source is tokenised, and phrase counts read them.
+   */
+  private readonly wordIds: (Uint32Array | undefined)[] = [];
+  private closestIndex?: ClosestStrings;
   /** Vocabulary: word hash → dense id + 1 (0: empty slot), open addressing. */
   private vocabKeys = new Uint32Array(1 << 16);
   private vocabIds = new Uint32Array(1 << 16);
@@ -157,7 +181,6 @@ export class Corpus {
   private liveNodes = 0;
   /** Nodes per source id, to account for dead nodes on removal. */
   private readonly nodeCounts: number[] = [];
-  private fuse: Fuse<string> | undefined;
   // Scratch for intersections.
   private mark = new Uint32Array(1024);
   private epoch = 0;
@@ -206,9 +229,10 @@ export class Corpus {
     const id = this.sources.length;
     this.sources.push(source);
     this.byKey.set(source.key, id);
-    this.fuse = undefined;
+    this.closestIndex = undefined;
 
     const ids = this.internWords(wordHashes(source.text));
+    this.wordIds[id] = ids;
     let nodes = 0;
     // Word postings, once per distinct word.
     const stamp = this.nextStamp(this.vocabSize);
@@ -259,7 +283,8 @@ export class Corpus {
     releaseTokens(source);
     this.byKey.delete(key);
     this.sources[id] = undefined;
-    this.fuse = undefined;
+    this.wordIds[id] = undefined;
+    this.closestIndex = undefined;
     const nodes = this.nodeCounts[id] ?? 0;
     this.deadNodes += nodes;
     this.liveNodes -= nodes;
@@ -277,18 +302,8 @@ export class Corpus {
     if (this.byKey.size === 0 || n <= 0) {
       return [];
     }
-    if (!this.fuse) {
-      this.fuse = new Fuse([...this.byKey.keys()], {
-        includeScore: true,
-        ignoreLocation: true,
-        threshold: 0.5,
-        isCaseSensitive: false,
-      });
-    }
-    return this.fuse
-      .search(key, { limit: n })
-      .map((r) => r.item)
-      .filter((k) => k !== key);
+    this.closestIndex ??= new ClosestStrings([...this.byKey.keys()]);
+    return this.closestIndex.closest(key, n);
   }
 
   /**
@@ -301,9 +316,10 @@ export class Corpus {
     const candidates = this.candidates(pattern);
     const out: SourceMatch[] = [];
     let found = 0;
+    const runs = this.patternRuns(pattern);
     for (const id of candidates) {
       const source = this.sources[id];
-      if (!source || exclude?.has(source.key)) {
+      if (!source || exclude?.has(source.key) || !this.holdsRuns(id, runs)) {
         continue;
       }
       const matches = findExactInTokens(source.key, peekTokens(source), pattern);
@@ -315,6 +331,50 @@ export class Corpus {
       }
     }
     return out;
+  }
+
+  /**
+   * The longest run of consecutive words (no insertion) of each piece, as vocabulary
+   * ids (undefined when a word is not in the vocabulary: nothing can match).
+   */
+  private patternRuns(pattern: QuotePattern): Uint32Array[] | undefined {
+    const runs: Uint32Array[] = [];
+    for (const piece of trimmedPieces(pattern)) {
+      let best: number[] = [];
+      let run: number[] = [];
+      for (const t of piece) {
+        if (t.kind === 'insertion') {
+          run = [];
+          continue;
+        }
+        const id = this.lookupWord(hashWord(t.word));
+        if (id === undefined) {
+          return undefined;
+        }
+        run.push(id);
+        if (run.length > best.length) {
+          best = run;
+        }
+      }
+      if (best.length > 0) {
+        runs.push(Uint32Array.from(best));
+      }
+    }
+    return runs;
+  }
+
+  /** A necessary condition for an exact match: every run stands in the source's words. */
+  private holdsRuns(id: number, runs: Uint32Array[] | undefined): boolean {
+    const words = this.wordIds[id];
+    if (!runs || !words) {
+      return false;
+    }
+    for (const run of runs) {
+      if (indexOfRun(words, run, 0) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Keys of the sources that may hold `pattern` (a superset of those that do). For tests and tools. */

@@ -8,7 +8,7 @@
  * read the shared symbol table and are cheap, so they are recomputed for any note
  * whose diagnostics are asked for after a symbol change.
  */
-import Fuse from 'fuse.js';
+import { ClosestStrings } from '../common/closest';
 import { LineIndex, type Span } from '../common/text';
 import { Corpus } from '../corpus/corpus';
 import { findExact } from '../corpus/match';
@@ -95,7 +95,7 @@ export class Workspace implements SymbolContext {
   private readonly symbolsById = new Map<string, PnoteSymbol[]>();
   private readonly mentionCounts = new Map<string, number>();
   private aliasIndex?: Map<string, EntitySymbol[]>;
-  private fuse?: { entity: Fuse<string>; event: Fuse<string> };
+  private closest?: { entity: ClosestStrings; event: ClosestStrings };
   private sourceMentionMemo = new Map<string, boolean>();
   /** Bumped whenever any definition or mention changes: caches of symbol-derived data key on it. */
   symbolGeneration = 0;
@@ -153,18 +153,23 @@ export class Workspace implements SymbolContext {
       this.forgetSymbols(note);
     }
     this.notes.clear();
+    const noteTexts = new Map<string, string>();
     await pool(notePaths, READ_CONCURRENCY, async (path) => {
-      const open = openNotes.get(path);
-      const text = open ? open.text : await this.readText(path, Number.MAX_SAFE_INTEGER);
+      const text = openNotes.has(path) ? undefined : await this.readText(path, Number.MAX_SAFE_INTEGER);
       if (text !== undefined) {
-        this.setNote(path, text, open?.version);
+        noteTexts.set(path, text);
       }
       tick('Reading the notes');
     });
-    for (const [path, open] of openNotes) {
-      if (!this.notes.has(path)) {
-        this.setNote(path, open.text, open.version);
+    // In path order, whatever order the reads finished in: results never depend on timing.
+    for (const path of notePaths) {
+      const text = noteTexts.get(path);
+      if (text !== undefined) {
+        this.setNote(path, text);
       }
+    }
+    for (const [path, open] of openNotes) {
+      this.setNote(path, open.text, open.version);
     }
   }
 
@@ -464,7 +469,7 @@ export class Workspace implements SymbolContext {
 
   private symbolsChanged(): void {
     this.aliasIndex = undefined;
-    this.fuse = undefined;
+    this.closest = undefined;
     this.symbolGeneration++;
   }
 
@@ -516,12 +521,11 @@ export class Workspace implements SymbolContext {
   }
 
   closestIds(id: string, type: PnoteSymbol['type'], limit: number): string[] {
-    if (!this.fuse) {
-      const ids = (t: PnoteSymbol['type']) => [...new Set(this.allSymbols().filter((s) => s.type === t).map((s) => s.id))];
-      const options = { threshold: 0.4, ignoreLocation: true };
-      this.fuse = { entity: new Fuse(ids('entity'), options), event: new Fuse(ids('event'), options) };
+    if (!this.closest) {
+      const ids = (t: PnoteSymbol['type']) => [...new Set(this.allSymbols().filter((s) => s.type === t).map((s) => s.id))].sort();
+      this.closest = { entity: new ClosestStrings(ids('entity')), event: new ClosestStrings(ids('event')) };
     }
-    return this.fuse[type].search(id, { limit }).map((r) => r.item);
+    return this.closest[type].closest(id, limit);
   }
 
   /** Whether source `key` contains `phrase` as a sequence of words. */
