@@ -87,7 +87,10 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     closeNote: (path) => ws.closeNote(path),
     fileChanged: async (path, change) => void (await ws.fileChanged(path, change)),
     diagnostics: (path) => ws.diagnostics(path),
-    allDiagnostics: () => ws.diagnosticPaths().map((path) => ({ path, diagnostics: ws.diagnostics(path) })),
+    allDiagnostics: () => {
+      ws.prepareAll();
+      return ws.diagnosticPaths().map((path) => ({ path, diagnostics: ws.diagnostics(path) }));
+    },
     stats: () => ws.stats(),
 
     completion: (path, position) => at(path, position, (offset) => complete(ws, path, offset)),

@@ -118,6 +118,13 @@ export interface QuotationCheckContext {
   corpus: Corpus;
   /** Keys present in more than one corpus file, with their paths. */
   duplicateKeys: ReadonlyMap<string, readonly string[]>;
+  /** Judges a quotation; the workspace passes a memoising {@link judgeQuotation}. */
+  judge?: (text: string, items: readonly CitationItem[]) => QuoteVerdict;
+}
+
+/** What a quotation's verdict depends on: its text and its citation's keys and locators. */
+export function verdictKey(text: string, items: readonly CitationItem[]): string {
+  return `${text}\u0000${items.map((i) => (i.locator ? `${i.key}\u0001${i.locator.kind}\u0001${i.locator.start}\u0001${i.locator.end}` : i.key)).join('\u0002')}`;
 }
 
 /** All citation and quotation problems of one note. Depends only on the note and the corpus. */
@@ -154,7 +161,7 @@ export function checkQuotations(ast: NoteAst, ctx: QuotationCheckContext): NoteP
       continue;
     }
     const items = ast.citations[quotation.citation].items;
-    const verdict = judgeQuotation(corpus, parseQuote(quotation.text), items);
+    const verdict = ctx.judge ? ctx.judge(quotation.text, items) : judgeQuotation(corpus, parseQuote(quotation.text), items);
     const problem = quotationProblem(quotation, verdict);
     if (problem) {
       problems.push(problem);

@@ -496,17 +496,22 @@ export class Corpus {
       }
       flush();
     }
-    const rare = [...wordIds].sort((a, b) => this.df[a] - this.df[b]).slice(0, 3);
-    const lists: number[][] = [];
+    // The rarest word's postings and the fingerprints' postings; start from the
+    // shortest and intersect only while that narrows a large set: every candidate is
+    // pre-verified on its word ids anyway, which is cheaper than walking long lists.
+    let rarest = -1;
+    for (const w of wordIds) {
+      if (rarest < 0 || this.df[w] < this.df[rarest]) {
+        rarest = w;
+      }
+    }
+    const lists: number[][] = [this.wordPostings(rarest)];
     for (const h of distinctSorted(fps)) {
       lists.push(this.fpPostings(h));
     }
-    for (const w of rare) {
-      lists.push(this.wordPostings(w));
-    }
     lists.sort((a, b) => a.length - b.length);
     let result = lists[0];
-    for (let k = 1; k < lists.length && result.length > 0; k++) {
+    for (let k = 1; k < lists.length && result.length > 32 && lists[k].length < 8 * result.length; k++) {
       const keep = this.markSet(lists[k]);
       result = result.filter((id) => this.mark[id] === keep);
     }

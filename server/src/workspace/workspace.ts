@@ -19,9 +19,9 @@ import type { SourceMetadata } from '../corpus/types';
 import { effectiveSeverity, type Severity } from '../checks/codes';
 import { checkDefinitions, type SymbolContext } from '../checks/definitions';
 import type { Diagnostic, NoteProblem } from '../checks/diagnostic';
-import { checkQuotations } from '../checks/quotations';
+import { checkQuotations, judgeQuotation, verdictKey, type QuoteVerdict } from '../checks/quotations';
 import { parseNote } from '../syntax/parser';
-import type { NoteAst } from '../syntax/ast';
+import type { CitationItem, NoteAst } from '../syntax/ast';
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type ConfigProblem, type ConfigSettings, type PnoteConfig } from './config';
 import { decodeText } from './decode';
 import { joinPath, type WorkspaceFileSystem } from './fs';
@@ -551,7 +551,7 @@ export class Workspace implements SymbolContext {
       return [...fileLevel];
     }
     if (!note.quoteProblems) {
-      note.quoteProblems = checkQuotations(note.ast, { corpus: this.corpus, duplicateKeys: this.duplicateKeys });
+      note.quoteProblems = checkQuotations(note.ast, { corpus: this.corpus, duplicateKeys: this.duplicateKeys, judge: this.judge });
     }
     const problems: NoteProblem[] = [
       ...note.ast.errors.map((e) => ({ span: e.span, code: e.code, message: e.message, severity: e.severity })),
@@ -566,6 +566,46 @@ export class Workspace implements SymbolContext {
       }
     }
     return out.sort(compareDiagnostics);
+  }
+
+  /**
+   * Verdicts by quotation text and citation, for the current corpus: a note edit
+   * re-judges only the quotations it changed, and a quotation repeated across notes
+   * is judged once.
+   */
+  private readonly judge = (text: string, items: readonly CitationItem[]): QuoteVerdict => {
+    const verdicts = this.memo('verdicts', { corpus: true }, () => new Map<string, QuoteVerdict>());
+    const key = verdictKey(text, items);
+    let verdict = verdicts.get(key);
+    if (!verdict) {
+      verdict = judgeQuotation(this.corpus, parseQuote(text), items);
+      verdicts.set(key, verdict);
+    }
+    return verdict;
+  };
+
+  /**
+   * Judges every quotation not judged yet, grouped by the source it cites, so each
+   * source is tokenised once rather than once per citing note (the token cache is
+   * bounded). Called before computing the diagnostics of the whole workspace.
+   */
+  prepareAll(): void {
+    const pending: Array<{ key: string; text: string; items: readonly CitationItem[] }> = [];
+    for (const note of this.notes.values()) {
+      if (note.quoteProblems) {
+        continue;
+      }
+      for (const quotation of note.ast.quotations) {
+        if (quotation.citation !== undefined) {
+          const items = note.ast.citations[quotation.citation].items;
+          pending.push({ key: items[0]?.key ?? '', text: quotation.text, items });
+        }
+      }
+    }
+    pending.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { text, items } of pending) {
+      this.judge(text, items);
+    }
   }
 
   /** Paths of every file that has or may have diagnostics: all notes and files with problems. */
