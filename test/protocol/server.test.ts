@@ -62,9 +62,13 @@ describe('language server over stdio (push diagnostics)', function () {
     assert.deepEqual(published.diagnostics[0].range, { start: { line: 0, character: 4 }, end: { line: 0, character: 12 } });
   });
 
-  it('answers the same diagnostics as the CLI would, and none for a clean note', async () => {
+  it('publishes nothing for a clean closed note, and an empty list once it is opened', async () => {
+    await client.waitFor('diagnostics of closed.pnote', () => client.diagnosticsOf('closed.pnote'));
+    assert.equal(client.diagnosticsOf('analysis.pnote'), undefined);
+    await client.open('analysis.pnote');
     const published = await client.waitFor('diagnostics of analysis.pnote', () => client.diagnosticsOf('analysis.pnote'));
     assert.deepEqual(published.diagnostics, []);
+    assert.equal(published.version, 1);
   });
 
   it('completes entities after @ on id, name and alias, accent-insensitively', async () => {
@@ -176,10 +180,11 @@ describe('language server over stdio (push diagnostics)', function () {
   it('follows a corpus file changed on disk', async () => {
     fs.appendFileSync(path.join(client.root, 'corpus/b.txt'), 'Texte ajouté après coup sur le disque.\n');
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('corpus/b.txt'), type: 2 }] });
-    fs.writeFileSync(path.join(client.root, 'late.pnote'), '«Texte ajouté après coup» [@b].\n');
+    fs.writeFileSync(path.join(client.root, 'late.pnote'), '@ghost: «Texte ajouté après coup» [@b].\n');
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('late.pnote'), type: 1 }] });
     const published = await client.waitFor('diagnostics of late.pnote', () => client.diagnosticsOf('late.pnote'));
-    assert.deepEqual(published.diagnostics, []);
+    // The quotation is found in the changed source: only the unknown mention remains.
+    assert.deepEqual(published.diagnostics.map((d) => d.code), ['unknown-entity']);
   });
 
   it('answers the statistics request', async () => {

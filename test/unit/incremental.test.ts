@@ -80,4 +80,22 @@ describe('incremental updates', () => {
     assert.deepEqual(service.diagnostics('cites-a.pnote'), []);
     assert.deepEqual(service.diagnostics('corpus/a.txt'), []);
   });
+
+  it('reports as changed only the notes an edit can affect', async () => {
+    const { service } = await workspaceOf(files);
+    service.allDiagnostics();
+    service.workspace.takeChangedPaths();
+    service.setNoteText('cites-b.pnote', 'Prose only. «Les utilisateurs existants pourront continuer» [@b].\n', 2);
+    assert.deepEqual(service.workspace.takeChangedPaths(), ['cites-b.pnote']);
+    // Dropping the only mention of @pompeo makes its definition unused: the registry changes too.
+    service.setNoteText('cites-a.pnote', '«Pékin a nié ces accusations» [@a].\n', 2);
+    assert.deepEqual(service.workspace.takeChangedPaths(), ['cites-a.pnote', 'registry.pnote']);
+    assert.deepEqual(service.diagnostics('registry.pnote').map((d) => d.code), ['unused-definition']);
+    // Renaming the entity in the registry affects the note that mentions it.
+    service.setNoteText('cites-a.pnote', '@pompeo «Pékin a nié ces accusations» [@a].\n', 3);
+    service.workspace.takeChangedPaths();
+    service.setNoteText('registry.pnote', '::: entity mike\nname: Mike Pompeo\n:::\n', 2);
+    assert.deepEqual(service.workspace.takeChangedPaths(), ['cites-a.pnote', 'registry.pnote']);
+    assert.deepEqual(service.diagnostics('cites-a.pnote').map((d) => d.code), ['unknown-entity']);
+  });
 });

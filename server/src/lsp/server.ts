@@ -187,31 +187,26 @@ export function startServer(connection: Connection): void {
         await connection.languages.diagnostics.refresh();
       }
     } else {
-      const paths = service.workspace.diagnosticPaths();
-      const order = [...folder.urgent, ...paths.filter((p) => !folder.urgent.has(p))];
+      // Only files whose diagnostics may have changed; the edited note first.
+      const changed = service.workspace.takeChangedPaths();
+      const order = [...[...folder.urgent].filter((p) => changed.includes(p)), ...changed.filter((p) => !folder.urgent.has(p))];
       folder.urgent.clear();
-      const seen = new Set<string>();
       for (const path of order) {
-        seen.add(path);
         const diagnostics = service.diagnostics(path).map((d) => toLsp(folder, d));
         const key = JSON.stringify(diagnostics);
-        if (folder.published.get(path) === key) {
+        const uri = uriOf(folder, path);
+        const document = documents.get(uri);
+        const previous = folder.published.get(path);
+        // Unchanged, or clean and never published (a closed clean note): nothing to say.
+        if (previous === key || (previous === undefined && diagnostics.length === 0 && !document)) {
           continue;
         }
-        const uri = uriOf(folder, path);
         const note = service.workspace.notes.get(path);
-        const document = documents.get(uri);
         if (document && note?.version !== undefined && document.version !== note.version) {
-          continue; // computed for an older version: the next refresh publishes the right one
+          continue; // computed for an older version: the change that made it stale schedules the next refresh
         }
         folder.published.set(path, key);
         await connection.sendDiagnostics({ uri, version: note?.version, diagnostics });
-      }
-      for (const path of [...folder.published.keys()]) {
-        if (!seen.has(path)) {
-          folder.published.delete(path);
-          await connection.sendDiagnostics({ uri: uriOf(folder, path), diagnostics: [] });
-        }
       }
     }
     await connection.sendNotification(StatsChangedNotification, stats());

@@ -37,8 +37,46 @@ export interface NoteState {
   version?: number;
   /** Cached quotation problems; undefined when they must be recomputed. */
   quoteProblems?: NoteProblem[];
+  /** Cached definition and mention problems; undefined when they must be recomputed. */
+  definitionProblems?: NoteProblem[];
+  /** Cached diagnostics (all of the above, converted); undefined when stale. */
+  diagnostics?: Diagnostic[];
   citedKeys: Set<string>;
   mentionedIds: string[];
+  /**
+   * What its definition problems depend on (see {@link Workspace.invalidate}):
+   * `id:X` (the definitions of X), `def:X` (X's definitions moved, or X became used or
+   * unused), `alias:name`, `source:key` (a source cited by one of its events).
+   */
+  dependencies: Set<string>;
+  /** True when it mentions an undefined id, whose suggestions depend on every id. */
+  dependsOnAllIds?: boolean;
+}
+
+/** What other notes see of a definition: its type, id and fields (not its position). */
+function signature(symbol: PnoteSymbol): string {
+  return JSON.stringify([symbol.type, symbol.id, symbol.definition.fields.map((f) => [f.key, f.value]), symbol.definition.description]);
+}
+
+function dependenciesOf(ast: NoteAst, symbols: readonly PnoteSymbol[]): Set<string> {
+  const deps = new Set<string>();
+  for (const mention of ast.mentions) {
+    deps.add(`id:${mention.id}`);
+  }
+  for (const symbol of symbols) {
+    deps.add(`id:${symbol.id}`);
+    deps.add(`def:${symbol.id}`);
+    if (symbol.type === 'entity') {
+      for (const name of entityNames(symbol)) {
+        deps.add(`alias:${normalName(name)}`);
+      }
+    } else {
+      for (const item of symbol.sources) {
+        deps.add(`source:${item.key}`);
+      }
+    }
+  }
+  return deps;
 }
 
 export interface IndexStats {
@@ -97,6 +135,10 @@ export class Workspace implements SymbolContext {
   private aliasIndex?: Map<string, EntitySymbol[]>;
   private closest?: { entity: ClosestStrings; event: ClosestStrings };
   private sourceMentionMemo = new Map<string, boolean>();
+  /** Keys (see NoteState.dependencies) changed by the update in progress. */
+  private readonly changedKeys = new Set<string>();
+  /** Paths whose diagnostics may have changed since {@link takeChangedPaths}. */
+  private readonly changedPaths = new Set<string>();
   /** Bumped whenever any definition or mention changes: caches of symbol-derived data key on it. */
   symbolGeneration = 0;
   /** Bumped whenever any source is added, changed or removed. */
@@ -116,6 +158,9 @@ export class Workspace implements SymbolContext {
     this.config = loaded.fatal ? { ...DEFAULT_CONFIG, ...loaded.config, severity: loaded.config.severity } : loaded.config;
     this.configProblems = loaded.problems;
     this.configFatal = loaded.fatal;
+    for (const path of this.fileProblems.keys()) {
+      this.changedPaths.add(path);
+    }
     this.fileProblems.clear();
     for (const problem of loaded.problems) {
       this.addFileProblem(problem.file ?? CONFIG_FILE, 'invalid-config', problem.message, loaded.fatal ? 'error' : 'warning');
@@ -151,8 +196,11 @@ export class Workspace implements SymbolContext {
     const openNotes = new Map([...this.notes].filter(([, n]) => n.version !== undefined));
     for (const note of this.notes.values()) {
       this.forgetSymbols(note);
+      this.changedPaths.add(note.path);
     }
     this.notes.clear();
+    this.changedKeys.clear();
+    this.symbolsChanged();
     const noteTexts = new Map<string, string>();
     await pool(notePaths, READ_CONCURRENCY, async (path) => {
       const text = openNotes.has(path) ? undefined : await this.readText(path, Number.MAX_SAFE_INTEGER);
@@ -255,6 +303,7 @@ export class Workspace implements SymbolContext {
     if (!sev) {
       return;
     }
+    this.changedPaths.add(path);
     const list = this.fileProblems.get(path) ?? [];
     list.push({ path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: severity ?? sev, code, message });
     this.fileProblems.set(path, list);
@@ -305,6 +354,7 @@ export class Workspace implements SymbolContext {
     this.corpus.remove(key);
     for (const path of paths) {
       this.fileProblems.set(path, (this.fileProblems.get(path) ?? []).filter((d) => d.code !== 'duplicate-source'));
+      this.changedPaths.add(path);
     }
     if (paths.length === 1) {
       const path = paths[0];
@@ -349,6 +399,7 @@ export class Workspace implements SymbolContext {
         return 'none'; // the editor's text wins while the note is open
       }
       this.fileProblems.delete(path);
+      this.changedPaths.add(path);
       if (change === 'deleted') {
         this.removeNote(path);
       } else {
@@ -367,6 +418,7 @@ export class Workspace implements SymbolContext {
   private removeCorpusFile(path: string): void {
     const key = this.corpusFiles.get(path);
     this.fileProblems.delete(path);
+    this.changedPaths.add(path);
     this.pendingTexts.delete(path);
     if (key === undefined) {
       return;
@@ -389,8 +441,12 @@ export class Workspace implements SymbolContext {
     for (const note of this.notes.values()) {
       if (note.citedKeys.has(key) || (note.quoteProblems && note.quoteProblems.length > 0)) {
         note.quoteProblems = undefined;
+        note.diagnostics = undefined;
+        this.changedPaths.add(note.path);
       }
     }
+    this.changedKeys.add(`source:${key}`);
+    this.invalidate();
   }
 
   // ---------------------------------------------------------------- notes
@@ -402,19 +458,91 @@ export class Workspace implements SymbolContext {
       this.forgetSymbols(old);
     }
     const ast = parseNote(text);
+    const symbols = extractSymbols(path, ast);
     const note: NoteState = {
       path,
       text,
       ast,
       lines: new LineIndex(text),
-      symbols: extractSymbols(path, ast),
+      symbols,
       version,
       citedKeys: new Set(ast.citations.flatMap((c) => c.items.map((i) => i.key))),
       mentionedIds: ast.mentions.map((m) => m.id),
+      dependencies: dependenciesOf(ast, symbols),
     };
     this.notes.set(path, note);
     this.learnSymbols(note);
+    this.compareDefinitions(old?.symbols ?? [], symbols);
+    this.changedPaths.add(path);
+    this.invalidate();
     return note;
+  }
+
+  /** Records which keys a note's change of definitions touches (see NoteState.dependencies). */
+  private compareDefinitions(before: readonly PnoteSymbol[], after: readonly PnoteSymbol[]): void {
+    const describe = (symbols: readonly PnoteSymbol[]) => new Map(symbols.map((s) => [s.id, { sig: signature(s), at: s.definition.span.start, symbol: s }]));
+    const was = describe(before);
+    const is = describe(after);
+    let moved = false;
+    for (const id of new Set([...was.keys(), ...is.keys()])) {
+      const a = was.get(id);
+      const b = is.get(id);
+      if (a?.sig !== b?.sig) {
+        this.changedKeys.add(`id:${id}`);
+        if (!a || !b) {
+          this.changedKeys.add('*');
+        }
+      }
+      if (a?.sig !== b?.sig || a?.at !== b?.at) {
+        moved = true;
+        this.changedKeys.add(`def:${id}`);
+        for (const entry of [a, b]) {
+          if (entry?.symbol.type === 'entity') {
+            for (const name of entityNames(entry.symbol)) {
+              this.changedKeys.add(`alias:${normalName(name)}`);
+            }
+          }
+        }
+      }
+    }
+    if (moved || was.size !== is.size) {
+      this.symbolsChanged();
+    }
+  }
+
+  /**
+   * Drops the cached definition problems of every note that depends on a key
+   * changed since the last call; their paths join the changed paths.
+   */
+  private invalidate(): void {
+    if (this.changedKeys.size === 0) {
+      return;
+    }
+    const all = this.changedKeys.has('*');
+    for (const note of this.notes.values()) {
+      let stale = all && note.dependsOnAllIds === true;
+      if (!stale) {
+        for (const key of this.changedKeys) {
+          if (note.dependencies.has(key)) {
+            stale = true;
+            break;
+          }
+        }
+      }
+      if (stale) {
+        note.definitionProblems = undefined;
+        note.diagnostics = undefined;
+        this.changedPaths.add(note.path);
+      }
+    }
+    this.changedKeys.clear();
+  }
+
+  /** Paths whose diagnostics may have changed since the last call (all, after a load). */
+  takeChangedPaths(): string[] {
+    const paths = [...this.changedPaths].sort();
+    this.changedPaths.clear();
+    return paths;
   }
 
   /** The editor closed a note: from now on its text is the one on disk. */
@@ -432,6 +560,9 @@ export class Workspace implements SymbolContext {
     if (note) {
       this.forgetSymbols(note);
       this.notes.delete(path);
+      this.compareDefinitions(note.symbols, []);
+      this.changedPaths.add(path);
+      this.invalidate();
     }
   }
 
@@ -442,9 +573,12 @@ export class Workspace implements SymbolContext {
       this.symbolsById.set(symbol.id, list);
     }
     for (const id of note.mentionedIds) {
-      this.mentionCounts.set(id, (this.mentionCounts.get(id) ?? 0) + 1);
+      const count = this.mentionCounts.get(id) ?? 0;
+      if (count === 0) {
+        this.changedKeys.add(`def:${id}`); // now used
+      }
+      this.mentionCounts.set(id, count + 1);
     }
-    this.symbolsChanged();
   }
 
   private forgetSymbols(note: NoteState): void {
@@ -460,11 +594,11 @@ export class Workspace implements SymbolContext {
       const count = (this.mentionCounts.get(id) ?? 0) - 1;
       if (count <= 0) {
         this.mentionCounts.delete(id);
+        this.changedKeys.add(`def:${id}`); // now unused, unless mentioned again
       } else {
         this.mentionCounts.set(id, count);
       }
     }
-    this.symbolsChanged();
   }
 
   private symbolsChanged(): void {
@@ -550,22 +684,29 @@ export class Workspace implements SymbolContext {
     if (!note) {
       return [...fileLevel];
     }
-    if (!note.quoteProblems) {
-      note.quoteProblems = checkQuotations(note.ast, { corpus: this.corpus, duplicateKeys: this.duplicateKeys, judge: this.judge });
-    }
-    const problems: NoteProblem[] = [
-      ...note.ast.errors.map((e) => ({ span: e.span, code: e.code, message: e.message, severity: e.severity })),
-      ...note.quoteProblems,
-      ...checkDefinitions(note.ast, note.symbols, this),
-    ];
-    const out: Diagnostic[] = [...fileLevel];
-    for (const problem of problems) {
-      const diagnostic = this.toDiagnostic(note, problem);
-      if (diagnostic) {
-        out.push(diagnostic);
+    if (!note.diagnostics || !note.quoteProblems || !note.definitionProblems) {
+      if (!note.quoteProblems) {
+        note.quoteProblems = checkQuotations(note.ast, { corpus: this.corpus, duplicateKeys: this.duplicateKeys, judge: this.judge });
       }
+      if (!note.definitionProblems) {
+        note.definitionProblems = checkDefinitions(note.ast, note.symbols, this);
+        note.dependsOnAllIds = note.definitionProblems.some((p) => p.code === 'unknown-entity' || p.code === 'unknown-event');
+      }
+      const problems: NoteProblem[] = [
+        ...note.ast.errors.map((e) => ({ span: e.span, code: e.code, message: e.message, severity: e.severity })),
+        ...note.quoteProblems,
+        ...note.definitionProblems,
+      ];
+      const out: Diagnostic[] = [];
+      for (const problem of problems) {
+        const diagnostic = this.toDiagnostic(note, problem);
+        if (diagnostic) {
+          out.push(diagnostic);
+        }
+      }
+      note.diagnostics = out.sort(compareDiagnostics);
     }
-    return out.sort(compareDiagnostics);
+    return fileLevel.length ? [...fileLevel, ...note.diagnostics] : [...note.diagnostics];
   }
 
   /**
