@@ -405,12 +405,10 @@ export class Corpus {
       const h = hashes[i];
       let mask = this.vocabKeys.length - 1;
       let slot = h & mask;
-      let id = 0;
-      for (; ; slot = (slot + 1) & mask) {
+      let id = this.vocabIds[slot];
+      while (id !== 0 && this.vocabKeys[slot] !== h) {
+        slot = (slot + 1) & mask;
         id = this.vocabIds[slot];
-        if (id === 0 || this.vocabKeys[slot] === h) {
-          break;
-        }
       }
       if (id === 0) {
         id = ++this.vocabSize;
