@@ -65,15 +65,19 @@ export function judgeQuotation(corpus: Corpus, pattern: QuotePattern, items: rea
   if (cited.length === 0) {
     return { kind: 'unchecked' };
   }
+  /** The first exact match, on word ids when the quotation allows it (no tokenising). */
+  const exact = (source: SourceInfo, within?: Span) => {
+    return (corpus.quickExact(source.key, pattern, within) ?? findExact(source, pattern, within))[0];
+  };
   for (const { item, source, within } of cited) {
-    const match = findExact(source, pattern, within)[0];
+    const match = exact(source, within);
     if (match) {
       return { kind: 'exact', item, source, match };
     }
   }
   for (const { item, source, within } of cited) {
     if (item.locator && within) {
-      const match = findExact(source, pattern)[0];
+      const match = exact(source);
       if (match) {
         return { kind: 'outside-locator', item: item as CitationItem & { locator: Locator }, source, match };
       }

@@ -40,7 +40,8 @@ import { ClosestStrings } from '../common/closest';
 import { findExactInTokens } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
-import { hashWord, wordHashes } from './tokenize';
+import { hashWord, wordEndFrom, wordHashes } from './tokenize';
+import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
 
 /** Window of the winnowing over trigram hashes. */
@@ -130,6 +131,20 @@ function distinctSorted(values: number[]): Uint32Array {
   return arr.subarray(0, n);
 }
 
+function lowerBound(values: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < value) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
 /** First position of `run` in `words` at or after `from`, -1 when absent. */
 function indexOfRun(words: Uint32Array, run: Uint32Array, from: number): number {
   const first = run[0];
@@ -161,6 +176,8 @@ export class Corpus {
    * pre-verified on these before the source is tokenised, and phrase counts read them.
    */
   private readonly wordIds: (Uint32Array | undefined)[] = [];
+  /** Each live source's word start offsets, parallel to `wordIds`. */
+  private readonly wordStarts: (Uint32Array | undefined)[] = [];
   private closestIndex?: ClosestStrings;
   /** Vocabulary: word hash → dense id + 1 (0: empty slot), open addressing. */
   private vocabKeys = new Uint32Array(1 << 16);
@@ -231,8 +248,10 @@ export class Corpus {
     this.byKey.set(source.key, id);
     this.closestIndex = undefined;
 
-    const ids = this.internWords(wordHashes(source.text));
+    const words = wordHashes(source.text);
+    const ids = this.internWords(words.hashes);
     this.wordIds[id] = ids;
+    this.wordStarts[id] = words.starts;
     let nodes = 0;
     // Word postings, once per distinct word.
     const stamp = this.nextStamp(this.vocabSize);
@@ -271,9 +290,8 @@ export class Corpus {
     }
     const source = this.sources[id]!;
     const stamp = this.nextStamp(this.vocabSize);
-    for (const h of wordHashes(source.text)) {
-      const wid = this.lookupWord(h);
-      if (wid !== undefined && this.wordStamp[wid] !== stamp) {
+    for (const wid of this.wordIds[id] ?? []) {
+      if (this.wordStamp[wid] !== stamp) {
         this.wordStamp[wid] = stamp;
         if (this.df[wid] > 0) {
           this.df[wid]--;
@@ -284,6 +302,7 @@ export class Corpus {
     this.byKey.delete(key);
     this.sources[id] = undefined;
     this.wordIds[id] = undefined;
+    this.wordStarts[id] = undefined;
     this.closestIndex = undefined;
     const nodes = this.nodeCounts[id] ?? 0;
     this.deadNodes += nodes;
@@ -322,7 +341,7 @@ export class Corpus {
       if (!source || exclude?.has(source.key) || !this.holdsRuns(id, runs)) {
         continue;
       }
-      const matches = findExactInTokens(source.key, peekTokens(source), pattern);
+      const matches = this.quickExact(source.key, pattern, undefined, true) ?? findExactInTokens(source.key, peekTokens(source), pattern);
       if (matches.length > 0) {
         out.push(...matches);
         if (++found >= limit) {
@@ -375,6 +394,51 @@ export class Corpus {
       }
     }
     return true;
+  }
+
+  /**
+   * Exact matching on word ids, without tokenising the source, for quotations of one
+   * piece without insertions (most of them). Returns the matches (inside `within`
+   * when given; only the first unless `all`), and `undefined` when the quotation has
+   * omissions or insertions (use `findExact`). A match's span ends at the end of its
+   * last word.
+   */
+  quickExact(key: string, pattern: QuotePattern, within?: Span, all = false): SourceMatch[] | undefined {
+    const id = this.byKey.get(key);
+    const pieces = trimmedPieces(pattern);
+    if (id === undefined || pieces.length !== 1 || pieces[0].some((t) => t.kind !== 'word')) {
+      return undefined;
+    }
+    const words = this.wordIds[id];
+    const starts = this.wordStarts[id];
+    const source = this.sources[id];
+    if (!words || !starts || !source) {
+      return undefined;
+    }
+    const run = new Uint32Array(pieces[0].length);
+    for (let i = 0; i < run.length; i++) {
+      const wid = this.lookupWord(hashWord((pieces[0][i] as { word: string }).word));
+      if (wid === undefined) {
+        return [];
+      }
+      run[i] = wid;
+    }
+    let lo = 0;
+    let hi = words.length;
+    if (within) {
+      lo = lowerBound(starts, within.start);
+      hi = lowerBound(starts, within.end);
+    }
+    const matches: SourceMatch[] = [];
+    const region = words.subarray(0, hi);
+    for (let at = indexOfRun(region, run, lo); at >= 0; at = all ? indexOfRun(region, run, at + 1) : -1) {
+      const last = at + run.length - 1;
+      const end = wordEndFrom(source.text, starts[last]);
+      if (!within || end <= within.end) {
+        matches.push({ key, span: { start: starts[at], end }, firstWord: at, lastWord: last });
+      }
+    }
+    return matches;
   }
 
   /** Keys of the sources that may hold `pattern` (a superset of those that do). For tests and tools. */

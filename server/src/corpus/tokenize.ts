@@ -90,6 +90,15 @@ function wordCharWidth(text: string, i: number): number {
   return 0;
 }
 
+/** The end of the word that runs through offset `i` (`i` itself when no word character is there). */
+export function wordEndFrom(text: string, i: number): number {
+  let end = i;
+  for (let w = wordCharWidth(text, end); end < text.length && w > 0; w = wordCharWidth(text, end)) {
+    end += w;
+  }
+  return end;
+}
+
 /** Whether the character (code point) at `i` is a word character. */
 export function isWordCharAt(text: string, i: number): boolean {
   return i >= 0 && i < text.length && wordCharWidth(text, i) > 0;
@@ -201,13 +210,15 @@ function lowerOf(c: number): number {
 }
 
 /**
- * The hash ({@link hashWord}) of every word of `text`, in order: what
- * `tokenize(text).words.map(hashWord)` gives, without creating a string per word.
- * Used to index the corpus, where speed and memory matter most.
+ * The hash ({@link hashWord}) of every word of `text`, in order, with the offset
+ * where each word starts: what `tokenize(text)` gives with `words.map(hashWord)`,
+ * without creating a string per word. Used to index the corpus, where speed and
+ * memory matter most.
  */
-export function wordHashes(text: string): Uint32Array {
+export function wordHashes(text: string): { hashes: Uint32Array; starts: Uint32Array } {
   const n = text.length;
   let out = new Uint32Array(Math.max(16, n >> 3));
+  let starts = new Uint32Array(out.length);
   let count = 0;
   let i = 0;
   while (i < n) {
@@ -256,10 +267,14 @@ export function wordHashes(text: string): Uint32Array {
       const grown = new Uint32Array(out.length * 2);
       grown.set(out);
       out = grown;
+      const grownStarts = new Uint32Array(out.length);
+      grownStarts.set(starts);
+      starts = grownStarts;
     }
+    starts[count] = start;
     out[count++] = slow ? hashWord(normalizeWord(text.slice(start, i))) : finish(h);
   }
-  return out.slice(0, count);
+  return { hashes: out.slice(0, count), starts: starts.slice(0, count) };
 }
 
 /** The normalised words of `text`, without offsets. */
