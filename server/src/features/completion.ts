@@ -207,8 +207,25 @@ interface SourceEntry {
   date: string;
 }
 
-function sourceItems(ws: Workspace, query: string, replace: Span): CompletionList {
-  const sources = ws.memo('completion.sources', { corpus: true }, () => {
+/** Lower case without diacritics, for prefix lookups. */
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** Above this many sources, candidates are narrowed by prefix before fuse.js scores them. */
+const PREFIX_NARROWING_MIN = 500;
+/** Prefix candidates beyond this many are all equally good: listed in key order, unscored. */
+const MAX_SCORED = 300;
+
+interface SourceCompletionIndex {
+  list: SourceEntry[];
+  fuse: Fuse<SourceEntry>;
+  /** Every word of every entry's key, title, outlet and date (folded), sorted, with the entry's index. */
+  words: Array<[word: string, entry: number]>;
+}
+
+function sourceIndex(ws: Workspace): SourceCompletionIndex {
+  return ws.memo('completion.sources', { corpus: true }, () => {
     const list: SourceEntry[] = ws.corpus
       .keys()
       .sort()
@@ -216,9 +233,61 @@ function sourceItems(ws: Workspace, query: string, replace: Span): CompletionLis
         const meta = (ws.corpus.get(key) as SourceInfo).metadata;
         return { key, title: meta.title, outlet: meta.outlet ?? '', date: meta.date ?? '' };
       });
-    return { list, fuse: new Fuse(list, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }) };
+    const words: Array<[string, number]> = [];
+    list.forEach((entry, i) => {
+      const text = fold(`${entry.title} ${entry.outlet} ${entry.date}`);
+      for (const word of new Set([fold(entry.key), ...text.split(/[^\p{L}\p{N}]+/u)])) {
+        if (word) {
+          words.push([word, i]);
+        }
+      }
+    });
+    words.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+    return { list, fuse: new Fuse(list, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }), words };
   });
-  const ranked = query === '' ? sources.list : sources.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+}
+
+/** Entries with a word starting with `query` (folded), in key order. */
+function prefixCandidates(index: SourceCompletionIndex, query: string): SourceEntry[] {
+  const prefix = fold(query);
+  const { words } = index;
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (words[mid][0] < prefix) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  const found = new Set<number>();
+  for (let i = lo; i < words.length && words[i][0].startsWith(prefix); i++) {
+    found.add(words[i][1]);
+  }
+  return [...found].sort((a, b) => a - b).map((i) => index.list[i]);
+}
+
+function sourceItems(ws: Workspace, query: string, replace: Span): CompletionList {
+  const index = sourceIndex(ws);
+  let ranked: SourceEntry[];
+  if (query === '') {
+    ranked = index.list;
+  } else if (index.list.length < PREFIX_NARROWING_MIN) {
+    ranked = index.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+  } else {
+    // A large corpus: score only the sources with a word starting with what was typed
+    // (fuse.js over every source costs ~100 ms a keystroke), unless none has one.
+    const candidates = prefixCandidates(index, query);
+    if (candidates.length > MAX_SCORED) {
+      ranked = candidates;
+    } else if (candidates.length > 0) {
+      const scored = new Fuse(candidates, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }).search(query, { limit: MAX_ITEMS });
+      ranked = scored.length > 0 ? scored.map((r) => r.item) : candidates;
+    } else {
+      ranked = index.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+    }
+  }
   const items = ranked.slice(0, MAX_ITEMS).map((s, i): CompletionItem => ({
     label: s.key,
     kind: 'source',

@@ -64,11 +64,24 @@ export function corpusMentions(ws: Workspace, entity: EntitySymbol): CorpusMenti
       }
       for (const match of ws.corpus.findExactAnywhere(pattern)) {
         const list = bySource.get(match.key) ?? [];
-        if (!list.some((m) => m.span.start === match.span.start)) {
-          list.push(match);
-        }
+        list.push(match);
         bySource.set(match.key, list);
       }
+    }
+    // "Mike Pompeo" and its alias "Pompeo" name the same occurrence: keep the longest
+    // of overlapping matches.
+    for (const [key, list] of bySource) {
+      list.sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
+      const kept: SourceMatch[] = [];
+      for (const match of list) {
+        const previous = kept[kept.length - 1];
+        if (!previous || match.span.start >= previous.span.end) {
+          kept.push(match);
+        } else if (match.span.end > previous.span.end) {
+          kept[kept.length - 1] = { ...previous, span: { start: previous.span.start, end: match.span.end } };
+        }
+      }
+      bySource.set(key, kept);
     }
     let occurrences = 0;
     const examples: CorpusMentions['examples'] = [];

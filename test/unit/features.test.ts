@@ -1,0 +1,126 @@
+import { strict as assert } from 'node:assert';
+import { CORPUS, workspaceOf } from './helpers';
+
+const REGISTRY = `//- registry.pnote
+::: entity pompeo
+name: Mike Pompeo
+kind: person
+aliases: Pompeo; secrétaire d’État américain
+role: U.S. Secretary of State
+:::
+
+::: entity china
+name: Chine
+kind: country
+aliases: Pékin
+:::
+
+::: event clean-network
+title: Pompeo presents the Clean Network
+date: 2020-08-05
+actors: @pompeo
+sources: [@a]
+:::
+`;
+
+function corpusFixture(): string {
+  return Object.entries(CORPUS)
+    .map(([path, text]) => `//- ${path}\n${text}`)
+    .join('');
+}
+
+async function completionLabels(note: string): Promise<string[]> {
+  const { service, fixture } = await workspaceOf(`${REGISTRY}${corpusFixture()}//- note.pnote\n${note}`);
+  const list = service.completion('note.pnote', fixture.cursor!.position);
+  return list?.items.map((i) => i.label) ?? [];
+}
+
+describe('features (in memory, cursor marker)', () => {
+  describe('completion', () => {
+    it('offers entities after @ by id, name or alias, ignoring case and accents', async () => {
+      assert.equal((await completionLabels('Text @pomp$0'))[0], 'pompeo');
+      assert.equal((await completionLabels('Text @Mike$0'))[0], 'pompeo');
+      assert.equal((await completionLabels('Text @Pekin$0'))[0], 'china');
+    });
+
+    it('offers events after # with their date, and nothing for a heading', async () => {
+      const { service, fixture } = await workspaceOf(`${REGISTRY}//- note.pnote\nSince #clean$0`);
+      const item = service.completion('note.pnote', fixture.cursor!.position)!.items[0];
+      assert.equal(item.label, 'clean-network');
+      assert.match(item.detail ?? '', /2020-08-05/);
+      assert.deepEqual(await completionLabels('#$0'), []);
+    });
+
+    it('offers source keys inside [@ and after ; @, and nothing inside code', async () => {
+      assert.deepEqual((await completionLabels('See [@$0')).sort(), ['a', 'b']);
+      assert.deepEqual((await completionLabels('See [@a; @$0')).sort(), ['a', 'b']);
+      assert.deepEqual(await completionLabels('`@pomp$0`'), []);
+    });
+
+    it('finds a source by a word of its title in a large corpus', async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 600; i++) {
+        files[`corpus/s${String(i).padStart(4, '0')}.txt`] = `Dépêche numéro ${i} sur le commerce\n\nTexte.\n`;
+      }
+      files['corpus/lemonde.txt'] = 'Washington interdit TikTok\n\nTexte.\n';
+      files['note.pnote'] = 'See [@washing';
+      const { service } = await workspaceOf(files);
+      const list = service.completion('note.pnote', { line: 0, character: 13 })!;
+      assert.equal(list.items[0].label, 'lemonde');
+      const all = service.completion('note.pnote', { line: 0, character: 6 })!;
+      assert.equal(all.items.length, 50);
+    });
+
+    it('offers to define an unknown entity, with a skeleton appended to the note', async () => {
+      const { service, fixture } = await workspaceOf(`${REGISTRY}//- note.pnote\nText @mnuchin$0`);
+      const define = service.completion('note.pnote', fixture.cursor!.position)!.items.find((i) => i.kind === 'define');
+      assert.ok(define);
+      assert.match(define.additionalEdits?.[0].newText ?? '', /::: entity mnuchin\nname: \nkind: \n:::/);
+    });
+  });
+
+  describe('hover', () => {
+    it('shows an entity card with corpus counts and its events', async () => {
+      const { service, fixture } = await workspaceOf(`${REGISTRY}${corpusFixture()}//- note.pnote\nSee @pom$0peo.\n`);
+      const hover = service.hover('note.pnote', fixture.cursor!.position)!;
+      assert.match(hover.markdown, /\*\*Mike Pompeo\*\*/);
+      assert.match(hover.markdown, /Named 3 times in 1 source\./);
+      assert.match(hover.markdown, /Takes part in: 2020\\-08\\-05 Pompeo presents the Clean Network/);
+      assert.deepEqual(hover.range, { start: { line: 0, character: 4 }, end: { line: 0, character: 11 } });
+    });
+
+    it('shows the quoted passage of a citation, or the closest wording', async () => {
+      const exact = await workspaceOf(`${corpusFixture()}//- note.pnote\n«Pékin a nié» [@$0a].\n`);
+      assert.match(exact.service.hover('note.pnote', exact.fixture.cursor!.position)!.markdown, /\*\*Pékin a nié\*\*/);
+      const near = await workspaceOf(`${corpusFixture()}//- note.pnote\n«Pekin a nié ces accusations» [@$0a].\n`);
+      assert.match(near.service.hover('note.pnote', near.fixture.cursor!.position)!.markdown, /Closest wording/);
+    });
+
+    it('renders corpus and note text inert: no links, commands or HTML', async () => {
+      const { service, fixture } = await workspaceOf({
+        'corpus/evil.txt': 'Titre [click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)>\n\nPompeo a parlé.\n',
+        'note.pnote': '::: entity pompeo\nname: Mike [x](command:evil) <b>Pompeo</b>\nrole: `code` **bold**\naliases: Pompeo\n:::\n\n@pompeo «Pompeo a parlé» [@evil].\n',
+      });
+      const texts = [
+        service.hover('note.pnote', { line: 6, character: 2 })!.markdown,
+        service.hover('note.pnote', { line: 6, character: 29 })!.markdown,
+      ];
+      for (const markdown of texts) {
+        assert.doesNotMatch(markdown, /\]\(command:/);
+        assert.doesNotMatch(markdown, /<img|<b>/);
+      }
+      void fixture;
+    });
+  });
+
+  describe('navigation', () => {
+    it('refuses a rename onto an existing id, and renames definitions and mentions otherwise', async () => {
+      const { service, fixture } = await workspaceOf(`${REGISTRY}//- note.pnote\n@pompeo and @pom$0peo\n`);
+      const refused = service.rename('note.pnote', fixture.cursor!.position, 'china');
+      assert.ok('error' in refused && /already defined/.test(refused.error));
+      const done = service.rename('note.pnote', fixture.cursor!.position, 'mike');
+      assert.ok('edits' in done);
+      assert.deepEqual(done.edits.map((e) => e.path).sort(), ['note.pnote', 'note.pnote', 'registry.pnote', 'registry.pnote']);
+    });
+  });
+});
