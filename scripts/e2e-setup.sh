@@ -18,7 +18,8 @@
 set -euo pipefail
 
 CODE_SERVER_VERSION="4.100.3"
-APT_PACKAGES=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium)
+# neovim: the test of the server with another editor's LSP client (test/e2e/neovim.mjs)
+APT_PACKAGES=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium neovim)
 
 E2E_HOME="${PNOTE_E2E_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/policy-notes-e2e}"
 NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
