@@ -4,18 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CORPUS } from '../unit/helpers';
+import { CLI, makeWorkspace } from './helpers';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
-
-function workspace(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-bad-'));
-  for (const [rel, content] of Object.entries(files)) {
-    const file = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-  return dir;
-}
+const workspace = (files: Record<string, string | Buffer>) => makeWorkspace(files, 'pnote-bad-');
 
 function check(dir: string) {
   const result = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });

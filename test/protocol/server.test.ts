@@ -1,31 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORPUS } from '../unit/helpers';
+import { CORPUS, REGISTRY as SHARED_REGISTRY } from '../unit/helpers';
 import { TestClient } from './lspClient';
 
 const REGISTRY = `# Registry
 
-::: entity pompeo
-name: Mike Pompeo
-kind: person
-aliases: Pompeo; secrétaire d’État américain
-role: U.S. Secretary of State
-:::
-
-::: entity china
-name: Chine
-kind: country
-aliases: Pékin
-:::
-
-::: event clean-network
-title: Pompeo presents the Clean Network
-date: 2020-08-05
-actors: @pompeo
-sources: [@a]
-:::
-
+${SHARED_REGISTRY}
 ::: event ban
 title: Commerce bans TikTok and WeChat downloads
 date: 2020-09-18

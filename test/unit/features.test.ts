@@ -1,27 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { CORPUS, workspaceOf } from './helpers';
+import { CORPUS, REGISTRY as SHARED_REGISTRY, workspaceOf } from './helpers';
 
-const REGISTRY = `//- registry.pnote
-::: entity pompeo
-name: Mike Pompeo
-kind: person
-aliases: Pompeo; secrétaire d’État américain
-role: U.S. Secretary of State
-:::
-
-::: entity china
-name: Chine
-kind: country
-aliases: Pékin
-:::
-
-::: event clean-network
-title: Pompeo presents the Clean Network
-date: 2020-08-05
-actors: @pompeo
-sources: [@a]
-:::
-`;
+const REGISTRY = `//- registry.pnote\n${SHARED_REGISTRY}`;
 
 function corpusFixture(): string {
   return Object.entries(CORPUS)

@@ -68,3 +68,25 @@ export function codesOf(service: LanguageService, path: string): Array<[string, 
     return [d.code, text];
   });
 }
+
+/** Two entities and an event over the test corpus, used by feature and protocol tests. */
+export const REGISTRY = `::: entity pompeo
+name: Mike Pompeo
+kind: person
+aliases: Pompeo; secrétaire d’État américain
+role: U.S. Secretary of State
+:::
+
+::: entity china
+name: Chine
+kind: country
+aliases: Pékin
+:::
+
+::: event clean-network
+title: Pompeo presents the Clean Network
+date: 2020-08-05
+actors: @pompeo
+sources: [@a]
+:::
+`;

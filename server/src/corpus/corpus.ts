@@ -37,7 +37,7 @@
  * tokens themselves are not kept (source.ts caches them in a bounded LRU).
  */
 import { ClosestStrings } from '../common/closest';
-import { findExactInTokens } from './match';
+import { findExactInTokens, lowerBound } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
 import { hashWord, wordEndFrom, wordHashes } from './tokenize';
@@ -129,20 +129,6 @@ function distinctSorted(values: number[]): Uint32Array {
     }
   }
   return arr.subarray(0, n);
-}
-
-function lowerBound(values: Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid] < value) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
 }
 
 /** First position of `run` in `words` at or after `from`, -1 when absent. */

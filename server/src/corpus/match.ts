@@ -100,7 +100,8 @@ function positionsOf(tokens: Tokens, word: string, lo: number, hi: number): Arra
   return a === 0 && b === all.length ? all : all.subarray(a, b);
 }
 
-function lowerBound(arr: ArrayLike<number>, value: number): number {
+/** First index of a sorted array whose value is not below `value`. */
+export function lowerBound(arr: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = arr.length;
   while (lo < hi) {
