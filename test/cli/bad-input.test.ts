@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CORPUS } from '../unit/helpers';
 import { CLI, makeWorkspace } from './helpers';
@@ -41,7 +40,7 @@ describe('bad input (CLI on a real folder)', () => {
   });
 
   it('does not follow a symlink loop, nor a link out of the workspace', function () {
-    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-outside-'));
+    const outside = makeWorkspace({}, 'pnote-outside-');
     fs.writeFileSync(path.join(outside, 'secret.txt'), 'Secret texte confidentiel.\n');
     const dir = workspace({ ...CORPUS, 'n.pnote': '«Secret texte confidentiel» [@secret].\n' });
     fs.symlinkSync(path.join(dir, 'corpus'), path.join(dir, 'corpus', 'loop'));
@@ -55,7 +54,7 @@ describe('bad input (CLI on a real folder)', () => {
   });
 
   it('refuses pnote.json paths that escape: a sibling sharing the prefix, a symlink, an absolute path', () => {
-    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-prefix-'));
+    const parent = makeWorkspace({}, 'pnote-prefix-');
     const dir = path.join(parent, 'ws');
     fs.mkdirSync(path.join(parent, 'ws-corpus'), { recursive: true });
     fs.mkdirSync(dir);
