@@ -188,10 +188,18 @@ export function startServer(connection: Connection): void {
       }
     } else {
       // Only files whose diagnostics may have changed; the edited note first.
+      // Open notes first (the edited one first of all); then, once the rest of the
+      // workspace's quotations are judged source by source, every other changed file.
       const changed = service.workspace.takeChangedPaths();
-      const order = [...[...folder.urgent].filter((p) => changed.includes(p)), ...changed.filter((p) => !folder.urgent.has(p))];
+      const isOpen = (p: string) => service.workspace.notes.get(p)?.version !== undefined;
+      const first = [...[...folder.urgent].filter((p) => changed.includes(p)), ...changed.filter((p) => !folder.urgent.has(p) && isOpen(p))];
+      const firstSet = new Set(first);
+      const order = [...first, ...changed.filter((p) => !firstSet.has(p))];
       folder.urgent.clear();
-      for (const path of order) {
+      for (const [index, path] of order.entries()) {
+        if (index === first.length) {
+          service.workspace.prepareAll();
+        }
         const diagnostics = service.diagnostics(path).map((d) => toLsp(folder, d));
         const key = JSON.stringify(diagnostics);
         const uri = uriOf(folder, path);
