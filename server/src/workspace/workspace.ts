@@ -137,6 +137,8 @@ export class Workspace implements SymbolContext {
   private sourceMentionMemo = new Map<string, boolean>();
   /** Keys (see NoteState.dependencies) changed by the update in progress. */
   private readonly changedKeys = new Set<string>();
+  /** True while {@link load} rebuilds everything. */
+  private loading = false;
   /** Paths whose diagnostics may have changed since {@link takeChangedPaths}. */
   private readonly changedPaths = new Set<string>();
   /** Bumped whenever any definition or mention changes: caches of symbol-derived data key on it. */
@@ -154,6 +156,15 @@ export class Workspace implements SymbolContext {
 
   /** Reads the configuration, the corpus and every note from scratch. */
   async load(progress?: Progress): Promise<void> {
+    this.loading = true;
+    try {
+      await this.loadAll(progress);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async loadAll(progress?: Progress): Promise<void> {
     const loaded = await loadConfig(this.fs, this.settings);
     this.config = loaded.fatal ? { ...DEFAULT_CONFIG, ...loaded.config, severity: loaded.config.severity } : loaded.config;
     this.configProblems = loaded.problems;
@@ -515,7 +526,8 @@ export class Workspace implements SymbolContext {
    * changed since the last call; their paths join the changed paths.
    */
   private invalidate(): void {
-    if (this.changedKeys.size === 0) {
+    if (this.changedKeys.size === 0 || this.loading) {
+      this.changedKeys.clear(); // while loading, every note is new: nothing cached to drop
       return;
     }
     const all = this.changedKeys.has('*');
