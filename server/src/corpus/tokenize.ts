@@ -210,6 +210,26 @@ function lowerOf(c: number): number {
 }
 
 /**
+ * For code units below U+0300 (ASCII, Latin-1, Latin Extended: nearly all of French
+ * or English text): 0 for a separator, 0xFFFF for a word character that needs the
+ * slow path, else the code unit lower-cased. Filled once, so the hot loop of
+ * {@link wordHashes} is one table read per character.
+ */
+const FAST_LIMIT = 0x300;
+const FAST = new Uint16Array(FAST_LIMIT);
+for (let c = 0; c < FAST_LIMIT; c++) {
+  const k = c >= 0xd800 ? SEP : classifyBmp(c);
+  if (k === SEP) {
+    FAST[c] = 0;
+  } else if (k & NFC) {
+    FAST[c] = 0xffff;
+  } else {
+    const l = k & UPPER ? lowerOf(c) : c;
+    FAST[c] = l < 0 ? 0xffff : l;
+  }
+}
+
+/**
  * The hash ({@link hashWord}) of every word of `text`, in order, with the offset
  * where each word starts: what `tokenize(text)` gives with `words.map(hashWord)`,
  * without creating a string per word. Used to index the corpus, where speed and
@@ -223,7 +243,12 @@ export function wordHashes(text: string): { hashes: Uint32Array; starts: Uint32A
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) {
+    if (c < FAST_LIMIT) {
+      if (FAST[c] === 0) {
+        i++;
+        continue;
+      }
+    } else if (c < 0xd800 || c > 0xdfff) {
       if (classifyBmp(c) === SEP) {
         i++;
         continue;
@@ -238,7 +263,18 @@ export function wordHashes(text: string): { hashes: Uint32Array; starts: Uint32A
     let slow = false;
     while (i < n) {
       const d = text.charCodeAt(i);
-      if (d < 0xd800 || d > 0xdfff) {
+      if (d < FAST_LIMIT) {
+        const l = FAST[d];
+        if (l === 0) {
+          break;
+        }
+        if (l === 0xffff) {
+          slow = true;
+        } else if (!slow) {
+          h = Math.imul(h ^ l, FNV_PRIME);
+        }
+        i++;
+      } else if (d < 0xd800 || d > 0xdfff) {
         const k = classifyBmp(d);
         if (k === SEP) {
           break;
