@@ -356,7 +356,11 @@ export class Workspace implements SymbolContext {
     this.refreshKey(key);
   }
 
-  /** Texts of readable corpus files, kept only while their key is ambiguous or until added. */
+  /**
+   * Texts of the readable corpus files by path (the very strings their sources hold,
+   * so no copy): when one of two files sharing a key goes, the other's source is
+   * added back from here.
+   */
   private readonly pendingTexts = new Map<string, string>();
 
   /** Makes the corpus hold `key` iff exactly one readable file has it; reports duplicates. */
