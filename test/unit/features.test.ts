@@ -65,7 +65,7 @@ describe('features (in memory, cursor marker)', () => {
       const hover = service.hover('note.pnote', fixture.cursor!.position)!;
       assert.match(hover.markdown, /\*\*Mike Pompeo\*\*/);
       assert.match(hover.markdown, /Named 3 times in 1 source\./);
-      assert.match(hover.markdown, /Takes part in: 2020\\-08\\-05 Pompeo presents the Clean Network/);
+      assert.match(hover.markdown, /Takes part in: 2020-08-05 Pompeo presents the Clean Network/);
       assert.deepEqual(hover.range, { start: { line: 0, character: 4 }, end: { line: 0, character: 11 } });
     });
 

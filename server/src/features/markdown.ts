@@ -4,10 +4,18 @@
  * `<img onerror=…>` in a source renders as the literal text it is.
  */
 
-const SPECIAL = /[\\`*_{}[\]()#+\-.!<>|~&"']/g;
+/** Characters Markdown or HTML may act on anywhere in a line. */
+const SPECIAL = /[\\`*_{}[\]()#!<>|~&]/g;
+/** Marks that only start a list or a heading at the start of a line: `- `, `+ `, `= `, `1. `, `1) `. */
+const LEADING_MARK = /^(\s*)([-+=])/;
+const LEADING_NUMBER = /^(\s*\d+)([.)])/;
 
+/** `text` as literal Markdown text (plain-text clients show it with few backslashes). */
 export function escapeMarkdown(text: string): string {
-  return text.replace(SPECIAL, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+  return text
+    .replace(SPECIAL, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`))
+    .replace(LEADING_MARK, '$1\\$2')
+    .replace(LEADING_NUMBER, '$1\\$2');
 }
 
 /** Collapses white space so a paragraph stays one line in a hover. */
