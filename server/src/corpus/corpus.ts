@@ -307,18 +307,23 @@ export class Corpus {
     if (this.byKey.size === 0 || n <= 0) {
       return [];
     }
-    this.closestIndex ??= new ClosestStrings([...this.byKey.keys()]);
+    this.closestIndex ??= new ClosestStrings([...this.byKey.keys()].sort());
     return this.closestIndex.closest(key, n);
   }
 
   /**
-   * Exact matches of `pattern` in any source (but those in `exclude`), by source in
-   * the order they were added, then by position. Only candidate sources from the
+   * Exact matches of `pattern` in any source (but those in `exclude`), by source key,
+   * then by position. Only candidate sources from the
    * index are verified (with tokens computed without entering the token cache).
    * `limit`: stop after this many sources with a match (e.g. 1 when any will do).
    */
   findExactAnywhere(pattern: QuotePattern, exclude?: ReadonlySet<string>, limit = Infinity): SourceMatch[] {
-    const candidates = this.candidates(pattern);
+    // By key, so the answer does not depend on the order the sources were added in.
+    const candidates = this.candidates(pattern).sort((a, b) => {
+      const ka = this.sources[a]?.key ?? '';
+      const kb = this.sources[b]?.key ?? '';
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
     const out: SourceMatch[] = [];
     let found = 0;
     const runs = this.patternRuns(pattern);

@@ -586,6 +586,8 @@ export class Workspace implements SymbolContext {
     for (const symbol of note.symbols) {
       const list = this.symbolsById.get(symbol.id) ?? [];
       list.push(symbol);
+      // In path and position order, whatever order the notes changed in.
+      list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.definition.span.start - b.definition.span.start));
       this.symbolsById.set(symbol.id, list);
     }
     for (const id of note.mentionedIds) {
