@@ -98,4 +98,18 @@ describe('incremental updates', () => {
     assert.deepEqual(service.workspace.takeChangedPaths(), ['cites-a.pnote', 'registry.pnote']);
     assert.deepEqual(service.diagnostics('cites-a.pnote').map((d) => d.code), ['unknown-entity']);
   });
+
+  it('gives a quotation judged before the ranges of where it stands now', async () => {
+    const { service } = await workspaceOf(files);
+    const note = '«Les utilisateurs existants pourront continuer» [@b, ¶2].\n';
+    service.setNoteText('cites-b.pnote', note, 2);
+    const at = note.indexOf('¶2');
+    assert.deepEqual(service.diagnostics('cites-b.pnote')[0].range.start, { line: 0, character: at });
+    service.setNoteText('cites-b.pnote', `Moved down.\n\n${note}`, 3);
+    const [moved] = service.diagnostics('cites-b.pnote');
+    assert.equal(moved.code, 'quote-outside-locator');
+    assert.deepEqual(moved.range.start, { line: 2, character: at });
+    assert.deepEqual(moved.fixes?.[0].edits[0].range.start, { line: 2, character: at });
+  });
 });
+

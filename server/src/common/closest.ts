@@ -50,6 +50,9 @@ export class ClosestStrings {
       .map((r) => r.item)
       .filter((item) => item !== query)
       .slice(0, limit);
+    if (this.memo.size >= 5000) {
+      this.memo.clear(); // each draft of a mistyped id is a new query: stay bounded
+    }
     this.memo.set(memoKey, result);
     return result;
   }

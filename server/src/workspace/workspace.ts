@@ -106,6 +106,19 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/**
+ * Memo maps grow with what the user types (every draft of a quotation or a name is a
+ * new key): past `max` entries a map starts over, so a long session stays flat.
+ */
+const MAX_MEMO_ENTRIES = 5_000;
+
+function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  if (map.size >= max) {
+    map.clear();
+  }
+  map.set(key, value);
+}
+
 function keyOf(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name.replace(SOURCE_EXTENSIONS, '');
@@ -636,7 +649,7 @@ export class Workspace implements SymbolContext {
       return cached.value as T;
     }
     const value = compute();
-    this.memos.set(name, { generation, value });
+    boundedSet(this.memos, name, { generation, value }, 1000);
     return value;
   }
 
@@ -688,7 +701,7 @@ export class Workspace implements SymbolContext {
       const source = this.corpus.get(key);
       const pattern = parseQuote(phrase);
       found = source !== undefined && pattern.wordCount > 0 && findExact(source, pattern).length > 0;
-      this.sourceMentionMemo.set(memoKey, found);
+      boundedSet(this.sourceMentionMemo, memoKey, found, MAX_MEMO_ENTRIES);
     }
     return found;
   }
@@ -733,14 +746,28 @@ export class Workspace implements SymbolContext {
    * is judged once.
    */
   private readonly judge = (text: string, items: readonly CitationItem[]): QuoteVerdict => {
-    const verdicts = this.memo('verdicts', { corpus: true }, () => new Map<string, QuoteVerdict>());
+    const verdicts = this.memo('verdicts', { corpus: true }, () => new Map<string, { verdict: QuoteVerdict; items: readonly CitationItem[] }>());
     const key = verdictKey(text, items);
-    let verdict = verdicts.get(key);
-    if (!verdict) {
-      verdict = judgeQuotation(this.corpus, parseQuote(text), items);
-      verdicts.set(key, verdict);
+    const cached = verdicts.get(key);
+    if (!cached) {
+      const verdict = judgeQuotation(this.corpus, parseQuote(text), items);
+      boundedSet(verdicts, key, { verdict, items }, MAX_MEMO_ENTRIES);
+      return verdict;
     }
-    return verdict;
+    // The same quotation and citation elsewhere (or moved): the verdict holds, but its
+    // citation items must be this citation's, with their own positions.
+    const rebind = (item: CitationItem) => items[cached.items.indexOf(item)] ?? item;
+    const verdict = cached.verdict;
+    switch (verdict.kind) {
+      case 'unchecked':
+        return verdict;
+      case 'not-found':
+        return { ...verdict, items: verdict.items.map(rebind) };
+      case 'outside-locator':
+        return { ...verdict, item: rebind(verdict.item) as typeof verdict.item };
+      default:
+        return { ...verdict, item: rebind(verdict.item) };
+    }
   };
 
   /**
