@@ -104,8 +104,18 @@ export function isWordCharAt(text: string, i: number): boolean {
   return i >= 0 && i < text.length && wordCharWidth(text, i) > 0;
 }
 
+/**
+ * Longest word that is NFC-normalised. Canonical reordering of a long run of
+ * combining marks is quadratic in V8; no real word comes near this length, so a longer
+ * "word" (garbage, or an attack) is only lower-cased.
+ */
+export const MAX_NORMALIZED_WORD = 256;
+
 /** NFC + lower case: how every word is compared. */
 export function normalizeWord(word: string): string {
+  if (word.length > MAX_NORMALIZED_WORD) {
+    return word.toLowerCase();
+  }
   return word.normalize('NFC').toLowerCase().normalize('NFC');
 }
 

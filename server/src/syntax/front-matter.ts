@@ -40,7 +40,27 @@ export function parseFrontMatter(text: string, lines: readonly Line[]): FrontMat
   const yamlEnd = lines[close].start;
   // YAML knows `\n` and `\r\n` line breaks only; a lone `\r` becomes `\n` (same length, same offsets).
   const yaml = text.slice(yamlStart, yamlEnd).replace(/\r(?!\n)/g, '\n');
-  const document = parseDocument(yaml, { prettyErrors: false });
+  const depth = nestingDepth(yaml);
+  if (depth > MAX_YAML_DEPTH) {
+    // The yaml package recurses per level, and V8 can abort the whole process (not
+    // throw) when that exhausts the stack inside a regular expression: never try.
+    return {
+      frontMatter: { span: { start: lines[0].start, end: lines[close].end }, data: undefined },
+      bodyLine: close + 1,
+      errors: [{ span: { start: yamlStart, end: yamlEnd }, code: 'invalid-front-matter', severity: 'error', message: `Invalid front matter: nested more than ${MAX_YAML_DEPTH} levels deep` }],
+    };
+  }
+  let document: ReturnType<typeof parseDocument>;
+  try {
+    document = parseDocument(yaml, { prettyErrors: false });
+  } catch (e) {
+    // The yaml package recurses per nesting level: thousands of levels overflow the stack.
+    return {
+      frontMatter: { span: { start: lines[0].start, end: lines[close].end }, data: undefined },
+      bodyLine: close + 1,
+      errors: [{ span: { start: yamlStart, end: yamlEnd }, code: 'invalid-front-matter', severity: 'error', message: `Invalid front matter: it cannot be read (${(e as Error).message})` }],
+    };
+  }
   const errors: SyntaxDiagnostic[] = [];
   const report = (problems: readonly { message: string; pos: [number, number] }[], severity: SyntaxDiagnostic['severity']): void => {
     for (const problem of problems) {
@@ -75,4 +95,43 @@ function toData(document: ReturnType<typeof parseDocument>, yamlStart: number, e
 /** Whether the line is exactly `marker`, trailing spaces allowed. */
 function isLine(text: string, line: Line, marker: string): boolean {
   return trimSpacesEnd(text, line.start, line.end) - line.start === marker.length && text.startsWith(marker, line.start);
+}
+
+/** Front matter nested deeper than this is not parsed (it is reported). */
+export const MAX_YAML_DEPTH = 100;
+
+/**
+ * An upper bound of the YAML's nesting: flow brackets (`[`, `{`) open at once, plus
+ * block nesting (indentation and `- ` items on one line). Linear; quotes are not
+ * parsed, so brackets inside strings count too (a bound, not the exact depth).
+ */
+function nestingDepth(yaml: string): number {
+  let max = 0;
+  let flow = 0;
+  let lineStart = true;
+  let block = 0;
+  for (let i = 0; i < yaml.length; i++) {
+    const c = yaml.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      block = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 32) {
+        block += 0.5;
+      } else if (c === 45 /* - */ && yaml.charCodeAt(i + 1) === 32) {
+        block += 1;
+      } else {
+        lineStart = false;
+      }
+    }
+    if (c === 91 || c === 123) {
+      flow++;
+    } else if ((c === 93 || c === 125) && flow > 0) {
+      flow--;
+    }
+    max = Math.max(max, flow + Math.ceil(block));
+  }
+  return max;
 }
