@@ -10,6 +10,7 @@ import type { Definition } from '../syntax/ast';
 import { ENTITY_KINDS, type EntitySymbol, type EventSymbol } from '../workspace/symbols';
 import type { Workspace } from '../workspace/workspace';
 import { definitionBodyAt, isInCode } from './context';
+import { escapeMarkdown as esc } from './markdown';
 
 export type CompletionKind = 'entity' | 'event' | 'source' | 'field' | 'value' | 'define';
 
@@ -160,7 +161,8 @@ function entityItems(ws: Workspace, query: string, replace: Span, noteLength?: n
     label: e.id,
     kind: 'entity',
     detail: [e.name, e.kind].filter(Boolean).join(' · '),
-    documentation: [e.role, e.aliases.length ? `Aliases: ${e.aliases.join('; ')}` : undefined].filter(Boolean).join('\n\n') || undefined,
+    // Documentation is Markdown: note text is escaped so it renders as the literal text it is.
+    documentation: [e.role && esc(e.role), e.aliases.length ? `Aliases: ${e.aliases.map(esc).join('; ')}` : undefined].filter(Boolean).join('\n\n') || undefined,
     insertText: e.id,
     replace,
     filterText: query,
@@ -292,7 +294,7 @@ function sourceItems(ws: Workspace, query: string, replace: Span): CompletionLis
     label: s.key,
     kind: 'source',
     detail: [s.title, s.date].filter(Boolean).join(' · '),
-    documentation: s.outlet || undefined,
+    documentation: s.outlet ? esc(s.outlet) : undefined,
     insertText: s.key,
     replace,
     filterText: query,

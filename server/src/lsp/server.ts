@@ -165,17 +165,27 @@ export function startServer(connection: Connection): void {
     progress?.begin('Policy Notes: indexing', 0, folder.uri.fsPath, false);
     try {
       await folder.service.load((done, total, message) => progress?.report(Math.round((100 * done) / Math.max(1, total)), `${message} (${done}/${total})`));
-      for (const document of documents.all()) {
-        const found = folderOf(document.uri);
-        if (found?.folder === folder && folder.service.workspace.isNote(found.path)) {
-          folder.service.setNoteText(found.path, document.getText(), document.version);
-        }
-      }
+      syncOpenDocuments(folder);
       for (const problem of folder.service.workspace.configProblems) {
         connection.window.showWarningMessage(`Policy Notes: ${problem.message}`);
       }
     } finally {
       progress?.done();
+    }
+  }
+
+  /**
+   * Gives the service the editor's text of every open document that is a note and
+   * whose text it does not hold: after a (re)load, and after a file event that
+   * reloaded the configuration (a `.pnote` inside the corpus becomes a note when
+   * `pnote.json` moves the corpus).
+   */
+  function syncOpenDocuments(folder: Folder): void {
+    for (const document of documents.all()) {
+      const found = folderOf(document.uri);
+      if (found?.folder === folder && folder.service.workspace.isNote(found.path) && folder.service.workspace.notes.get(found.path)?.version !== document.version) {
+        folder.service.setNoteText(found.path, document.getText(), document.version);
+      }
     }
   }
 
@@ -350,6 +360,7 @@ export function startServer(connection: Connection): void {
         touched.add(found.folder);
       }
       for (const folder of touched) {
+        syncOpenDocuments(folder);
         schedule(folder);
       }
     }),

@@ -152,6 +152,8 @@ export class Workspace implements SymbolContext {
   private readonly changedKeys = new Set<string>();
   /** True while {@link load} rebuilds everything. */
   private loading = false;
+  /** Whether the corpus folder existed at the last load (when it comes or goes, the configuration's warning changes). */
+  private corpusFolderExists = true;
   /** Paths whose diagnostics may have changed since {@link takeChangedPaths}. */
   private readonly changedPaths = new Set<string>();
   /** Bumped whenever any definition or mention changes: caches of symbol-derived data key on it. */
@@ -195,6 +197,7 @@ export class Workspace implements SymbolContext {
     this.keyPaths.clear();
     this.sourceMentionMemo.clear();
     await this.loadMetadata();
+    this.corpusFolderExists = await this.isCorpusFolder();
 
     const sourcePaths = await this.listFiles(this.config.corpus, SOURCE_EXTENSIONS, false);
     const notePaths = await this.listFiles('', NOTE_EXTENSION, true);
@@ -217,7 +220,8 @@ export class Workspace implements SymbolContext {
     for (const path of sourcePaths) {
       this.registerCorpusFile(path, texts.get(path));
     }
-    const openNotes = new Map([...this.notes].filter(([, n]) => n.version !== undefined));
+    // Open notes keep the editor's text, unless the new configuration makes them no notes (now inside the corpus).
+    const openNotes = new Map([...this.notes].filter(([path, n]) => n.version !== undefined && this.isNote(path)));
     for (const note of this.notes.values()) {
       this.forgetSymbols(note);
       this.changedPaths.add(note.path);
@@ -335,6 +339,10 @@ export class Workspace implements SymbolContext {
 
   // ---------------------------------------------------------------- corpus
 
+  private async isCorpusFolder(): Promise<boolean> {
+    return this.config.corpus === '' || (await this.fs.stat(this.config.corpus))?.type === 'directory';
+  }
+
   isCorpusFile(path: string): boolean {
     const corpus = this.config.corpus;
     return SOURCE_EXTENSIONS.test(path) && (corpus === '' || path.startsWith(`${corpus}/`));
@@ -409,7 +417,7 @@ export class Workspace implements SymbolContext {
 
   /** A file was created, changed or deleted on disk. Returns the notes whose diagnostics may have changed. */
   async fileChanged(path: string, change: 'created' | 'changed' | 'deleted'): Promise<'reload' | 'corpus' | 'note' | 'none'> {
-    if (path === CONFIG_FILE || path === this.config.metadata) {
+    if (path === CONFIG_FILE || path === this.config.metadata || (this.isCorpusFile(path) && (await this.isCorpusFolder()) !== this.corpusFolderExists)) {
       await this.load();
       return 'reload';
     }
