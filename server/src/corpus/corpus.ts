@@ -24,7 +24,7 @@
  *
  * Query (`findExactAnywhere`): if any quotation word is not in the vocabulary,
  * nothing matches. Otherwise the candidate sources are the intersection of the
- * postings of the quotation's guaranteed fingerprints and of its (up to 3) rarest
+ * postings of the quotation's guaranteed fingerprints and of its (up to {@link RARE_WORDS}) rarest
  * words; the shortest list is walked first and the others only filter it.
  * Candidates (hash collisions are possible) are verified with `findExact`.
  *
@@ -43,6 +43,9 @@ import { peekTokens, releaseTokens } from './source';
 import { hashWord, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
+
+/** How many of a quotation's rarest words may narrow its candidate sources. */
+const RARE_WORDS = 4;
 
 /** Window of the winnowing over trigram hashes. */
 export const WINNOW = 5;
@@ -165,6 +168,8 @@ export class Corpus {
   /** Each live source's word start offsets, parallel to `wordIds`. */
   private readonly wordStarts: (Uint32Array | undefined)[] = [];
   private closestIndex?: ClosestStrings;
+  /** See {@link keyRanks}. */
+  private ranks?: Uint32Array;
   /** Vocabulary: word hash → dense id + 1 (0: empty slot), open addressing. */
   private vocabKeys = new Uint32Array(1 << 16);
   private vocabIds = new Uint32Array(1 << 16);
@@ -233,6 +238,7 @@ export class Corpus {
     this.sources.push(source);
     this.byKey.set(source.key, id);
     this.closestIndex = undefined;
+    this.ranks = undefined;
 
     const words = wordHashes(source.text);
     const ids = this.internWords(words.hashes);
@@ -290,6 +296,7 @@ export class Corpus {
     this.wordIds[id] = undefined;
     this.wordStarts[id] = undefined;
     this.closestIndex = undefined;
+    this.ranks = undefined;
     const nodes = this.nodeCounts[id] ?? 0;
     this.deadNodes += nodes;
     this.liveNodes -= nodes;
@@ -319,11 +326,8 @@ export class Corpus {
    */
   findExactAnywhere(pattern: QuotePattern, exclude?: ReadonlySet<string>, limit = Infinity): SourceMatch[] {
     // By key, so the answer does not depend on the order the sources were added in.
-    const candidates = this.candidates(pattern).sort((a, b) => {
-      const ka = this.sources[a]?.key ?? '';
-      const kb = this.sources[b]?.key ?? '';
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    });
+    const rank = this.keyRanks();
+    const candidates = this.candidates(pattern).sort((a, b) => rank[a] - rank[b]);
     const out: SourceMatch[] = [];
     let found = 0;
     const runs = this.patternRuns(pattern);
@@ -341,6 +345,22 @@ export class Corpus {
       }
     }
     return out;
+  }
+
+  /** Per source id, the rank of its key in sorted key order (dead ids rank last); rebuilt after a change. */
+  private keyRanks(): Uint32Array {
+    if (!this.ranks) {
+      const ids = [...this.byKey.values()].sort((a, b) => {
+        const ka = this.sources[a]!.key;
+        const kb = this.sources[b]!.key;
+        return ka < kb ? -1 : ka > kb ? 1 : 0;
+      });
+      this.ranks = new Uint32Array(this.sources.length).fill(0xffffffff);
+      ids.forEach((id, rank) => {
+        this.ranks![id] = rank;
+      });
+    }
+    return this.ranks;
   }
 
   /**
@@ -549,23 +569,22 @@ export class Corpus {
       }
       flush();
     }
-    // The rarest word's postings and the fingerprints' postings; start from the
+    // The rarest words' postings and the fingerprints' postings; start from the
     // shortest and intersect only while that narrows a large set: every candidate is
     // pre-verified on its word ids anyway, which is cheaper than walking long lists.
-    let rarest = -1;
-    for (const w of wordIds) {
-      if (rarest < 0 || this.df[w] < this.df[rarest]) {
-        rarest = w;
-      }
-    }
-    const lists: number[][] = [this.wordPostings(rarest)];
+    // Postings are walked lazily: a word's list costs its document frequency, so the
+    // rarer words come first and a list is walked only when it is short next to the
+    // candidates left (a long list of a common word would narrow little).
+    const rare = [...wordIds].sort((a, b) => this.df[a] - this.df[b]).slice(0, RARE_WORDS);
+    const lists: Array<{ size: number; ids: () => number[] }> = rare.map((w) => ({ size: this.df[w], ids: () => this.wordPostings(w) }));
     for (const h of distinctSorted(fps)) {
-      lists.push(this.fpPostings(h));
+      const ids = this.fpPostings(h);
+      lists.push({ size: ids.length, ids: () => ids });
     }
-    lists.sort((a, b) => a.length - b.length);
-    let result = lists[0];
-    for (let k = 1; k < lists.length && result.length > 32 && lists[k].length < 8 * result.length; k++) {
-      const keep = this.markSet(lists[k]);
+    lists.sort((a, b) => a.size - b.size);
+    let result = lists[0].ids();
+    for (let k = 1; k < lists.length && result.length > 32 && lists[k].size < 8 * result.length; k++) {
+      const keep = this.markSet(lists[k].ids());
       result = result.filter((id) => this.mark[id] === keep);
     }
     return [...new Set(result)].sort((a, b) => a - b);
