@@ -39,7 +39,9 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted };
+  // The index cache lives in the extension's storage for this workspace, never in the workspace.
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted, cacheDirectory: storage.scheme === 'file' ? storage.fsPath : null };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'pnote' }],
     synchronize: { configurationSection: 'policyNotes' },

@@ -46,8 +46,15 @@ const CLI = path.join(REPO, 'dist/cli.js');
 const SERVER = path.join(REPO, 'dist/server.js');
 const RUSAGE = path.join(HERE, 'rusage.cjs');
 const FLOOR = path.join(HERE, 'floor.cjs');
-/** Where an on-disk index cache would live in a workspace (`.gitignore` reserves it). */
-const CACHE_DIR = '.pnote-cache';
+/** The index cache folder the CLI (`--cache-dir`) and the server (`cacheDirectory`) get for a workspace. */
+function cacheDirOf(ws) {
+  return path.join(BENCH, `cache-${path.basename(ws.dir)}`);
+}
+
+/** Whether a run left an index cache behind. */
+function hasCache(ws) {
+  return fs.existsSync(cacheDirOf(ws)) && fs.readdirSync(cacheDirOf(ws)).some((f) => f.endsWith('.pnix'));
+}
 
 /** The server's debounce between an edit and its diagnostics (server/src/lsp/server.ts). */
 function debounceMs() {
@@ -197,15 +204,15 @@ function runMeasured(args, label) {
 // CLI and floor
 // ---------------------------------------------------------------------------
 
-function removeCache(dir) {
-  fs.rmSync(path.join(dir, CACHE_DIR), { recursive: true, force: true });
+function removeCache(ws) {
+  fs.rmSync(cacheDirOf(ws), { recursive: true, force: true });
 }
 
 function measureCheck(ws, label, repeat) {
   const runs = [];
   for (let i = 0; i < repeat; i++) {
-    removeCache(ws.dir);
-    const r = runMeasured([...PROF_ARGS, CLI, 'check', ws.dir, '--format', 'json'], `check-${label}`);
+    removeCache(ws);
+    const r = runMeasured([...PROF_ARGS, CLI, 'check', ws.dir, '--format', 'json', '--cache-dir', cacheDirOf(ws)], `check-${label}`);
     if (r.status !== 0 && r.status !== 1) {
       throw new Error(`pnote check failed (status ${r.status}, signal ${r.signal}):\n${r.stderr.slice(0, 2000)}`);
     }
@@ -225,10 +232,14 @@ function measureCheck(ws, label, repeat) {
     log(`cannot read the check's JSON output: ${e.message}`);
   }
   const result = { wall: median(runs.map((r) => r.wall)), rss: median(runs.map((r) => r.rss)), cpu: median(runs.map((r) => r.cpu)), runs: runs.map((r) => Math.round(r.wall)), summary, codes, files, warm: undefined };
-  // A warm run, only when the check left an on-disk cache behind.
-  if (fs.existsSync(path.join(ws.dir, CACHE_DIR))) {
-    const w = runMeasured([CLI, 'check', ws.dir, '--format', 'json'], `check-warm-${label}`);
-    result.warm = { wall: w.wall, rss: w.rss };
+  // Warm runs: the last cold run left its index cache behind.
+  if (hasCache(ws)) {
+    const warm = [];
+    for (let i = 0; i < repeat; i++) {
+      warm.push(runMeasured([CLI, 'check', ws.dir, '--format', 'json', '--cache-dir', cacheDirOf(ws)], `check-warm-${label}`));
+    }
+    const same = warm.every((w) => fs.readFileSync(w.stdoutFile, 'utf8') === fs.readFileSync(runs[runs.length - 1].stdoutFile, 'utf8'));
+    result.warm = { wall: median(warm.map((w) => w.wall)), rss: median(warm.map((w) => w.rss)), runs: warm.map((w) => Math.round(w.wall)), same };
   }
   return result;
 }
@@ -272,8 +283,9 @@ function positionAt(text, offset) {
 }
 
 class Client {
-  constructor(root) {
+  constructor(root, cacheDirectory) {
     this.root = root;
+    this.cacheDirectory = cacheDirectory;
     this.child = spawn(process.execPath, [...PROF_ARGS, SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     this.stderr = '';
     this.child.stderr.on('data', (d) => {
@@ -341,7 +353,7 @@ class Client {
       processId: process.pid,
       rootUri: uri,
       workspaceFolders: [{ uri, name: 'bench' }],
-      initializationOptions: { trusted: true },
+      initializationOptions: { trusted: true, cacheDirectory: this.cacheDirectory },
       capabilities: {
         workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
         window: { workDoneProgress: true },
@@ -422,10 +434,10 @@ async function measureServer(ws, opts) {
   const text = fs.readFileSync(path.join(ws.dir, note), 'utf8');
   const result = { note, errors: [] };
   if (!opts.keepCache) {
-    removeCache(ws.dir);
+    removeCache(ws);
   }
   const t0 = performance.now();
-  const client = new Client(ws.dir);
+  const client = new Client(ws.dir, cacheDirOf(ws));
   const noteUri = client.uri(note);
   try {
     const firstDiagnostics = client.waitFor('the first diagnostics of the opened note', (e) => e.kind === 'diagnostics' && e.params.uri === noteUri, opts.startTimeout);
@@ -593,6 +605,7 @@ function table(results) {
   };
   row('`pnote check` cold, whole workspace: wall', '≤ 3 s', (r) => r.check.wall, fmtTime, 3000, 12);
   row('`pnote check` cold: peak RSS', '≤ 500 MB', (r) => r.check.rss, fmtMB, 500 * 1024, 12);
+  row('`pnote check` warm (index restored from its on-disk cache): wall', '—', (r) => r.check.warm?.wall, fmtTime, undefined, undefined);
   row('floor: read + tokenise the corpus (fresh process): wall', '—', (r) => r.floor.wall, fmtTime, undefined, undefined);
   {
     const f = (r) => r.check.wall / r.floor.wall;
@@ -739,7 +752,7 @@ async function main() {
     const label = `${sources / 1000}k`;
     const ws = await phase(`workspace ${label} (generate or reuse)`, () => workspace(sources, notes, args.seed));
     const repeat = args.repeat ?? 3;
-    const r = { sources, notes, manifest: ws.manifest, generated: ws.generated, generateSeconds: ws.seconds };
+    const r = { sources, notes, ws, manifest: ws.manifest, generated: ws.generated, generateSeconds: ws.seconds };
     const skip = new Set(args.skip);
     r.check = { runs: [], codes: {} };
     r.floor = { runs: [], counts: { words: 0 } };
@@ -763,11 +776,11 @@ async function main() {
       r.server = { errors: [e.message] };
       log(`${label}: server measurement failed: ${e.message}`);
     }
-    if (!skip.has('server') && (fs.existsSync(path.join(ws.dir, CACHE_DIR)) || args.warm)) {
+    if (!skip.has('server') && (hasCache(ws) || args.warm)) {
       log(`${label}: language server, second start …`);
       try {
         r.serverWarm = await phase(`server warm ${label}`, () => measureServer(ws, { startOnly: true, keepCache: true, startTimeout: timeout }));
-        r.serverWarm.hasCache = fs.existsSync(path.join(ws.dir, CACHE_DIR));
+        r.serverWarm.hasCache = hasCache(ws);
       } catch (e) {
         log(`${label}: warm start failed: ${e.message}`);
       }
@@ -801,10 +814,10 @@ async function main() {
       );
     }
     if (r.serverWarm) {
-      lines.push(`  Second server start: ${fmtTime(r.serverWarm.firstDiagnostics)} (${r.serverWarm.hasCache ? `with ${CACHE_DIR}/` : 'no on-disk cache: not a warm-cache figure'}).`);
+      lines.push(`  Second server start: ${fmtTime(r.serverWarm.firstDiagnostics)} (${r.serverWarm.hasCache ? `with the index cache in ${path.relative(REPO, cacheDirOf(r.ws ?? { dir: '' }))}` : 'no on-disk cache: not a warm-cache figure'}).`);
     }
     if (r.check.warm) {
-      lines.push(`  Warm CLI check (with ${CACHE_DIR}/): ${fmtTime(r.check.warm.wall)}, peak RSS ${fmtMB(r.check.warm.rss)}.`);
+      lines.push(`  Warm CLI check (index restored from its cache): runs ${r.check.warm.runs.join(', ')} ms, peak RSS ${fmtMB(r.check.warm.rss)}; output ${r.check.warm.same ? 'identical to' : 'DIFFERENT from'} the cold run's.`);
     }
     for (const e of r.server?.errors ?? []) {
       lines.push(`  - server note: ${e.replace(/\n/g, ' ')}`);

@@ -11,13 +11,15 @@ import { complete, type CompletionList } from './features/completion';
 import { hover } from './features/hover';
 import * as nav from './features/navigation';
 import type { ConfigSettings } from './workspace/config';
-import type { WorkspaceFileSystem } from './workspace/fs';
+import type { IndexCache, WorkspaceFileSystem } from './workspace/fs';
 import { Workspace, type IndexStats, type Progress } from './workspace/workspace';
 
 export interface LanguageServiceOptions {
   fs: WorkspaceFileSystem;
   /** Editor settings; the workspace's `pnote.json` takes precedence where both are set. */
   settings?: ConfigSettings;
+  /** Where the corpus index is saved between sessions; none: it is built at every load. */
+  cache?: IndexCache;
 }
 
 export interface FileDiagnostics {
@@ -39,6 +41,8 @@ export interface LanguageService {
   readonly workspace: Workspace;
   /** (Re)reads configuration, corpus and notes. */
   load(progress?: Progress): Promise<void>;
+  /** Saves the corpus index to the cache when it changed since it was restored or saved; resolves to whether it wrote. */
+  saveIndex(): Promise<boolean>;
   /** Sets the text of a note open in an editor. */
   setNoteText(path: string, text: string, version?: number): void;
   /** The editor closed the note: its text is read from disk again. */
@@ -74,7 +78,7 @@ function overlaps(a: Range, b: Range): boolean {
 }
 
 export function createLanguageService(options: LanguageServiceOptions): LanguageService {
-  const ws = new Workspace(options.fs, options.settings);
+  const ws = new Workspace(options.fs, options.settings, options.cache);
   /** Runs `f` with the offset of `position` in the note at `path`, if it is a known note. */
   const at = <T>(path: string, position: Position, f: (offset: number) => T): T | undefined => {
     const note = ws.notes.get(path);
@@ -83,6 +87,7 @@ export function createLanguageService(options: LanguageServiceOptions): Language
   return {
     workspace: ws,
     load: (progress) => ws.load(progress),
+    saveIndex: () => ws.saveIndex(),
     setNoteText: (path, text, version) => void ws.setNote(path, text, version),
     closeNote: (path) => ws.closeNote(path),
     fileChanged: async (path, change) => void (await ws.fileChanged(path, change)),

@@ -3,7 +3,7 @@
  * in-memory workspace. A fixture is one string; `//- path` lines start files and
  * `$0` marks the cursor (removed from the text).
  */
-import { MemoryFileSystem } from '../../server/src/workspace/fs';
+import { MemoryFileSystem, type IndexCache } from '../../server/src/workspace/fs';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
 import type { Position } from '../../server/src/common/text';
 import { LineIndex } from '../../server/src/common/text';
@@ -90,3 +90,46 @@ actors: @pompeo
 sources: [@a]
 :::
 `;
+
+/** An in-memory cache with a simple (non-cryptographic) digest. */
+export class MemoryCache implements IndexCache {
+  bytes: Uint8Array | undefined;
+  writes = 0;
+  /** Hand out the bytes at an odd offset of their buffer (typed-array views then need a copy). */
+  misalign = false;
+  constructor(readonly context = 'test 1') {}
+  /** A copy, as a file read would be: a restored index takes the bytes over. */
+  async read(): Promise<Uint8Array | undefined> {
+    if (!this.bytes) {
+      return undefined;
+    }
+    const copy = new Uint8Array(this.bytes.length + (this.misalign ? 1 : 0));
+    copy.set(this.bytes, this.misalign ? 1 : 0);
+    return this.misalign ? copy.subarray(1) : copy;
+  }
+  async write(chunks: readonly Uint8Array[]): Promise<void> {
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    this.bytes = out;
+    this.writes++;
+  }
+  digest(chunks: readonly Uint8Array[]): string {
+    let a = 0x811c9dc5;
+    let b = 0x12345678;
+    let n = 0;
+    for (const c of chunks) {
+      for (let i = 0; i < c.length; i++) {
+        a = Math.imul(a ^ c[i], 0x01000193);
+        b = Math.imul(b ^ c[i], 0x5bd1e995) ^ (b >>> 13);
+      }
+      n += c.length;
+    }
+    return `${(a >>> 0).toString(16)}-${(b >>> 0).toString(16)}-${n}`;
+  }
+}
+

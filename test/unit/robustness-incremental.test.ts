@@ -20,7 +20,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/workspace/fs';
-import { CORPUS, REGISTRY } from './helpers';
+import { CORPUS, MemoryCache, REGISTRY } from './helpers';
 
 const LONG = process.env.PNOTE_LONG === '1';
 const RUNS = Number(process.env.PNOTE_RUNS ?? (LONG ? 3_000 : 60));
@@ -132,10 +132,12 @@ class Session {
   /** Earlier texts of each open note, for undo. */
   private readonly history = new Map<string, string[]>();
   private version = 1;
+  readonly cache = new MemoryCache();
 
   private constructor(files: Record<string, string | Uint8Array>) {
     this.fs = new MemoryFileSystem(files);
-    this.service = createLanguageService({ fs: this.fs });
+    // With an index cache: reloads (configuration steps) restore what the previous step saved.
+    this.service = createLanguageService({ fs: this.fs, cache: this.cache });
   }
 
   static async start(files: Record<string, string | Uint8Array>): Promise<Session> {
@@ -353,13 +355,16 @@ function snapshot(service: LanguageService): Snapshot {
   return { diagnostics, stats: JSON.stringify(service.stats()), symbols: JSON.stringify(symbols) };
 }
 
-/** A fresh service over a copy of the same files, with the same open notes. */
-async function freshSnapshot(session: Session): Promise<Snapshot> {
+/**
+ * A fresh service over a copy of the same files, with the same open notes; with
+ * `cache`, one that restores its corpus index from there instead of building it.
+ */
+async function freshSnapshot(session: Session, cache?: MemoryCache): Promise<Snapshot> {
   const files: Record<string, Uint8Array> = {};
   for (const path of session.fs.paths()) {
     files[path] = await session.fs.readFile(path);
   }
-  const service = createLanguageService({ fs: new MemoryFileSystem(files) });
+  const service = createLanguageService({ fs: new MemoryFileSystem(files), cache });
   await service.load();
   for (const [path, text] of session.open) {
     if (service.workspace.isNote(path)) {
@@ -396,7 +401,13 @@ async function runSteps(initial: Record<string, string | Uint8Array>, steps: Ste
     const changed = new Set(session.service.workspace.takeChangedPaths());
     const after = snapshot(session.service);
     const context = `after step ${i + 1} ${describeStep(s)}`;
-    assertSameIndex(after, await freshSnapshot(session), context);
+    const fresh = await freshSnapshot(session);
+    assertSameIndex(after, fresh, context);
+    // The index saved now, restored by another service, gives the same again.
+    await session.service.saveIndex();
+    const restored = new MemoryCache();
+    restored.bytes = session.cache.bytes;
+    assertSameIndex(await freshSnapshot(session, restored), fresh, `restored from the cache ${context}`);
     for (const path of new Set([...before.diagnostics.keys(), ...after.diagnostics.keys()])) {
       if (diagnosticsOf(before, path) !== diagnosticsOf(after, path)) {
         assert.ok(changed.has(path), `${path} changed its diagnostics but is not among the changed paths ${context}`);

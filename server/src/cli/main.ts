@@ -1,11 +1,12 @@
 /**
  * `pnote`: the command-line adapter over the language service.
  *
- *   pnote check [DIR] [--format text|json|sarif]
+ *   pnote check [DIR] [--format text|json|sarif] [--cache-dir DIR | --no-cache]
  *
  * Exit status: 0 no errors, 1 errors found, 2 the check could not run.
- * The CLI only reads: it never writes to a note or a source.
+ * The CLI never writes to the workspace: only its index cache, outside it by default.
  */
+import { defaultCacheFolder, FileIndexCache } from '../node/indexCache';
 import { NodeFileSystem } from '../node/nodeFs';
 import { createLanguageService } from '../service';
 import { formatJson, formatSarif, formatText, summarize } from './report';
@@ -13,13 +14,16 @@ import { formatJson, formatSarif, formatText, summarize } from './report';
 declare const PNOTE_VERSION: string | undefined;
 const VERSION = typeof PNOTE_VERSION === 'string' ? PNOTE_VERSION : '0.0.0-dev';
 
-const USAGE = `Usage: pnote check [DIR] [--format text|json|sarif]
+const USAGE = `Usage: pnote check [DIR] [--format text|json|sarif] [--cache-dir DIR | --no-cache]
 
 Checks the policy notes of the workspace DIR (default: the current folder)
 against its source corpus.
 
 Options:
   --format FORMAT   text (default), json, or sarif (SARIF 2.1.0)
+  --cache-dir DIR   keep the corpus index between runs in DIR
+                    (default: $XDG_CACHE_HOME/policy-notes or ~/.cache/policy-notes)
+  --no-cache        neither read nor write the index cache
   -h, --help        show this help
   --version         show the version
 
@@ -31,6 +35,8 @@ type Format = 'text' | 'json' | 'sarif';
 interface Args {
   dir: string;
   format: Format;
+  /** The cache folder; null: no cache. */
+  cacheDir: string | null;
 }
 
 class UsageError extends Error {}
@@ -51,9 +57,22 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   }
   let dir: string | undefined;
   let format: Format = 'text';
+  let cacheDir: string | null | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     let value: string | undefined;
+    if (arg === '--no-cache') {
+      cacheDir = null;
+      continue;
+    }
+    if (arg === '--cache-dir' || arg.startsWith('--cache-dir=')) {
+      const folder = arg === '--cache-dir' ? rest[++i] : arg.slice('--cache-dir='.length);
+      if (!folder) {
+        throw new UsageError('--cache-dir needs a folder');
+      }
+      cacheDir = folder;
+      continue;
+    }
     if (arg === '--format') {
       value = rest[++i];
       if (value === undefined) {
@@ -74,7 +93,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     }
     format = value;
   }
-  return { dir: dir ?? '.', format };
+  return { dir: dir ?? '.', format, cacheDir: cacheDir === undefined ? defaultCacheFolder() : cacheDir };
 }
 
 /** Shows what the check is doing on stderr, on a terminal, once it takes more than a moment. */
@@ -128,7 +147,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`pnote: cannot read the workspace ${args.dir}: ${(e as Error).message}\n`);
     return 2;
   }
-  const service = createLanguageService({ fs });
+  const cache = args.cacheDir === null ? undefined : FileIndexCache.forWorkspace(args.cacheDir, fs.root, VERSION);
+  const service = createLanguageService({ fs, cache });
   const progress = progressReporter();
   await service.load(progress.report);
   const { workspace } = service;
@@ -144,6 +164,10 @@ export async function main(argv: string[]): Promise<number> {
   const summary = summarize(service.stats(), files);
   const output = args.format === 'json' ? formatJson(files, summary) : args.format === 'sarif' ? formatSarif(files, VERSION) : formatText(files, summary);
   await new Promise<void>((resolve) => process.stdout.write(output, () => resolve()));
+  // After the report: a cache that cannot be written only costs the next run time.
+  await service.saveIndex().catch((e: unknown) => {
+    process.stderr.write(`pnote: warning: the index cache ${cache?.file} was not saved: ${(e as Error).message}\n`);
+  });
   return summary.errors > 0 ? 1 : 0;
 }
 

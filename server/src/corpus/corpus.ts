@@ -70,7 +70,51 @@ class Column {
   clear(): void {
     this.length = 0;
   }
+  /** Takes `data` as the column's content (no copy). */
+  restore(data: Uint32Array): void {
+    this.data = data;
+    this.length = data.length;
+  }
 }
+
+/** Every value of every array is below `limit`. */
+function allBelow(arrays: Uint32Array | Uint32Array[], limit: number): boolean {
+  for (const a of Array.isArray(arrays) ? arrays : [arrays]) {
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] >= limit) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** Every value is below `limit` or is {@link NIL}. */
+function allBelowOrNil(a: Uint32Array, limit: number): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] >= limit && a[i] !== NIL) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The index of a {@link Corpus} as plain data (see `snapshot.ts` for its encoding). */
+export interface CorpusSnapshot {
+  bucketBits: number;
+  /** Source ids in use (live or dead). */
+  idCount: number;
+  vocabSize: number;
+  /** Live sources: id, key, content tag, posting nodes; `dead` for one that cannot be restored. */
+  entries: Array<{ id: number; key: string; tag: string; nodes: number; dead?: boolean }>;
+  /** Per entry, its words as vocabulary ids, and their start offsets. */
+  words: Uint32Array[];
+  starts: Uint32Array[];
+  tables: Record<SnapshotTable, Uint32Array>;
+}
+
+export type SnapshotTable = 'vocabKeys' | 'vocabIds' | 'df' | 'wordHeads' | 'wordNodeSource' | 'wordNodeNext' | 'fpHeads' | 'fpNodeHash' | 'fpNodeSource' | 'fpNodeNext';
+export const SNAPSHOT_TABLES: readonly SnapshotTable[] = ['vocabKeys', 'vocabIds', 'df', 'wordHeads', 'wordNodeSource', 'wordNodeNext', 'fpHeads', 'fpNodeHash', 'fpNodeSource', 'fpNodeNext'];
 
 /** "No node" in chains. */
 const NIL = 0xffffffff;
@@ -170,13 +214,20 @@ export class Corpus {
   private closestIndex?: ClosestStrings;
   /** See {@link keyRanks}. */
   private ranks?: Uint32Array;
+  /** Per source id, the content tag it was added with (see {@link add}). */
+  private readonly tags: (string | undefined)[] = [];
+  /** Entries of a restored snapshot that no source claimed yet, by key. */
+  private readonly detached = new Map<string, { id: number; tag: string }>();
+  private changedSinceSnapshot = true;
+  /** Source ids below this one come from a restored snapshot. */
+  private restoredIdLimit = 0;
   /** Vocabulary: word hash → dense id + 1 (0: empty slot), open addressing. */
-  private vocabKeys = new Uint32Array(1 << 16);
-  private vocabIds = new Uint32Array(1 << 16);
+  private vocabKeys: Uint32Array = new Uint32Array(1 << 16);
+  private vocabIds: Uint32Array = new Uint32Array(1 << 16);
   private vocabSize = 0;
-  private df = new Uint32Array(1024);
+  private df: Uint32Array = new Uint32Array(1024);
   // Word postings.
-  private wordHeads = new Uint32Array(1024).fill(NIL);
+  private wordHeads: Uint32Array = new Uint32Array(1024).fill(NIL);
   private readonly wordNodeSource = new Column(1 << 16);
   private readonly wordNodeNext = new Column(1 << 16);
   // Fingerprint postings.
@@ -229,13 +280,33 @@ export class Corpus {
     return out;
   }
 
-  /** Add a source (replacing one with the same key). Indexes only this source. */
-  add(source: SourceInfo): void {
+  /**
+   * Add a source (replacing one with the same key). Indexes only this source.
+   * `tag` identifies its content (a digest of the file): when a restored snapshot
+   * holds the key with the same tag, its index is reused as it is, without
+   * tokenising; with another tag (or none), that stale entry is dropped first.
+   */
+  add(source: SourceInfo, tag?: string): void {
     if (this.byKey.has(source.key)) {
       this.remove(source.key);
     }
+    const restored = this.detached.get(source.key);
+    if (restored) {
+      this.detached.delete(source.key);
+      if (tag !== undefined && restored.tag === tag) {
+        this.sources[restored.id] = source;
+        this.tags[restored.id] = tag;
+        this.byKey.set(source.key, restored.id);
+        this.closestIndex = undefined;
+        this.ranks = undefined;
+        return;
+      }
+      this.drop(restored.id);
+    }
+    this.changedSinceSnapshot = true;
     const id = this.sources.length;
     this.sources.push(source);
+    this.tags[id] = tag;
     this.byKey.set(source.key, id);
     this.closestIndex = undefined;
     this.ranks = undefined;
@@ -280,7 +351,15 @@ export class Corpus {
     if (id === undefined) {
       return false;
     }
-    const source = this.sources[id]!;
+    releaseTokens(this.sources[id]!);
+    this.byKey.delete(key);
+    this.drop(id);
+    return true;
+  }
+
+  /** Marks source id `id` dead: its postings are skipped from now on, and compacted away in time. */
+  private drop(id: number): void {
+    this.changedSinceSnapshot = true;
     const stamp = this.nextStamp(this.vocabSize);
     for (const wid of this.wordIds[id] ?? []) {
       if (this.wordStamp[wid] !== stamp) {
@@ -290,20 +369,167 @@ export class Corpus {
         }
       }
     }
-    releaseTokens(source);
-    this.byKey.delete(key);
     this.sources[id] = undefined;
+    this.tags[id] = undefined;
     this.wordIds[id] = undefined;
     this.wordStarts[id] = undefined;
     this.closestIndex = undefined;
     this.ranks = undefined;
     const nodes = this.nodeCounts[id] ?? 0;
+    this.nodeCounts[id] = 0;
     this.deadNodes += nodes;
     this.liveNodes -= nodes;
     if (this.deadNodes > this.liveNodes && this.deadNodes > 4096) {
       this.compact();
     }
-    return true;
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /**
+   * The index as plain data, for an on-disk cache: every live source that was added
+   * with a tag, and the tables. Typed arrays are views (no copy): encode or copy the
+   * snapshot before changing the corpus again.
+   */
+  snapshot(): CorpusSnapshot {
+    const entries: CorpusSnapshot['entries'] = [];
+    const words: Uint32Array[] = [];
+    const starts: Uint32Array[] = [];
+    for (let id = 0; id < this.sources.length; id++) {
+      const source = this.sources[id];
+      const tag = this.tags[id];
+      if (source && tag !== undefined && this.wordIds[id] && this.wordStarts[id]) {
+        entries.push({ id, key: source.key, tag, nodes: this.nodeCounts[id] ?? 0 });
+        words.push(this.wordIds[id]!);
+        starts.push(this.wordStarts[id]!);
+      } else if (source) {
+        // A source without a tag cannot be recognised on restore: its nodes count as dead there.
+        // (Its words go along, so that dropping it on restore keeps the document frequencies right.)
+        entries.push({ id, key: '', tag: '', nodes: this.nodeCounts[id] ?? 0, dead: true });
+        words.push(this.wordIds[id] ?? new Uint32Array(0));
+        starts.push(this.wordStarts[id] ?? new Uint32Array(0));
+      }
+    }
+    return {
+      bucketBits: Math.log2(this.bucketMask + 1),
+      idCount: this.sources.length,
+      vocabSize: this.vocabSize,
+      entries,
+      words,
+      starts,
+      tables: {
+        vocabKeys: this.vocabKeys,
+        vocabIds: this.vocabIds,
+        df: this.df,
+        wordHeads: this.wordHeads,
+        wordNodeSource: this.wordNodeSource.data.subarray(0, this.wordNodeSource.length),
+        wordNodeNext: this.wordNodeNext.data.subarray(0, this.wordNodeNext.length),
+        fpHeads: this.fpHeads,
+        fpNodeHash: this.fpNodeHash.data.subarray(0, this.fpNodeHash.length),
+        fpNodeSource: this.fpNodeSource.data.subarray(0, this.fpNodeSource.length),
+        fpNodeNext: this.fpNodeNext.data.subarray(0, this.fpNodeNext.length),
+      },
+    };
+  }
+
+  /**
+   * A corpus whose index is `snapshot`'s, its sources not yet attached: {@link add}
+   * with the same key and tag attaches a source to its indexed entry, anything else
+   * indexes afresh; {@link dropDetached} then forgets the entries no file claimed.
+   * Undefined when the snapshot does not fit together (it is then not used at all).
+   */
+  static restore(snapshot: CorpusSnapshot): Corpus | undefined {
+    const t = snapshot.tables;
+    const corpus = new Corpus({ bucketBits: snapshot.bucketBits });
+    const vocabCapacity = t.vocabKeys.length;
+    const nodes = t.wordNodeSource.length;
+    const fpNodes = t.fpNodeHash.length;
+    const fits =
+      Number.isInteger(snapshot.bucketBits) &&
+      corpus.fpHeads.length === t.fpHeads.length &&
+      vocabCapacity >= 2 && (vocabCapacity & (vocabCapacity - 1)) === 0 &&
+      t.vocabIds.length === vocabCapacity &&
+      snapshot.vocabSize * 2 <= vocabCapacity &&
+      t.df.length >= snapshot.vocabSize && t.wordHeads.length === t.df.length &&
+      t.wordNodeNext.length === nodes && t.fpNodeSource.length === fpNodes && t.fpNodeNext.length === fpNodes &&
+      snapshot.entries.length === snapshot.words.length && snapshot.entries.length === snapshot.starts.length &&
+      snapshot.entries.every((e, i) => Number.isInteger(e.id) && e.id >= 0 && e.id < snapshot.idCount && snapshot.words[i].length === snapshot.starts[i].length) &&
+      new Set(snapshot.entries.map((e) => e.id)).size === snapshot.entries.length &&
+      new Set(snapshot.entries.filter((e) => !e.dead).map((e) => e.key)).size === snapshot.entries.filter((e) => !e.dead).length &&
+      allBelow(t.vocabIds, snapshot.vocabSize + 1) &&
+      allBelow(snapshot.words, snapshot.vocabSize) &&
+      allBelowOrNil(t.wordHeads, nodes) && allBelowOrNil(t.wordNodeNext, nodes) && allBelow(t.wordNodeSource, snapshot.idCount) &&
+      allBelowOrNil(t.fpHeads, fpNodes) && allBelowOrNil(t.fpNodeNext, fpNodes) && allBelow(t.fpNodeSource, snapshot.idCount);
+    if (!fits) {
+      return undefined;
+    }
+    corpus.vocabKeys = t.vocabKeys;
+    corpus.vocabIds = t.vocabIds;
+    corpus.vocabSize = snapshot.vocabSize;
+    corpus.df = t.df;
+    corpus.wordHeads = t.wordHeads;
+    corpus.wordNodeSource.restore(t.wordNodeSource);
+    corpus.wordNodeNext.restore(t.wordNodeNext);
+    corpus.fpHeads.set(t.fpHeads);
+    corpus.fpNodeHash.restore(t.fpNodeHash);
+    corpus.fpNodeSource.restore(t.fpNodeSource);
+    corpus.fpNodeNext.restore(t.fpNodeNext);
+    corpus.sources.length = snapshot.idCount;
+    corpus.restoredIdLimit = snapshot.idCount;
+    let live = 0;
+    snapshot.entries.forEach((entry, i) => {
+      corpus.nodeCounts[entry.id] = entry.nodes;
+      live += entry.nodes;
+      corpus.wordIds[entry.id] = snapshot.words[i];
+      corpus.wordStarts[entry.id] = snapshot.starts[i];
+      if (!entry.dead) {
+        corpus.detached.set(entry.key, { id: entry.id, tag: entry.tag });
+      }
+    });
+    const total = nodes + fpNodes;
+    corpus.liveNodes = live;
+    corpus.deadNodes = Math.max(0, total - live);
+    for (const entry of snapshot.entries) {
+      if (entry.dead) {
+        corpus.drop(entry.id);
+      }
+    }
+    corpus.changedSinceSnapshot = false;
+    return corpus;
+  }
+
+  /** Forgets the restored entries that no {@link add} claimed (their files are gone or changed key). */
+  dropDetached(): void {
+    for (const { id } of this.detached.values()) {
+      this.drop(id);
+    }
+    this.detached.clear();
+  }
+
+  /** Whether the index differs from the snapshot it was restored from (always true when not restored). */
+  get changedSinceRestore(): boolean {
+    return this.changedSinceSnapshot;
+  }
+
+  /** The index was just saved as it is. */
+  markSaved(): void {
+    this.changedSinceSnapshot = false;
+  }
+
+  /** Saving failed: the index still needs saving. */
+  markChanged(): void {
+    this.changedSinceSnapshot = true;
+  }
+
+  /** How many of the live sources use a restored index entry (were not re-indexed). */
+  get restoredSources(): number {
+    let n = 0;
+    for (const id of this.byKey.values()) {
+      if (id < this.restoredIdLimit) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**

@@ -32,6 +32,12 @@ export const StatsChangedNotification = 'policyNotes/statsChanged';
 export interface InitializationOptions {
   /** False in VS Code's Restricted Mode: workspace settings that name paths are ignored. */
   trusted?: boolean;
+  /**
+   * Folder for the on-disk index cache (VS Code: the extension's workspace storage).
+   * Absent: the CLI's default (`$XDG_CACHE_HOME/policy-notes`, else `~/.cache/policy-notes`);
+   * `null`: no cache.
+   */
+  cacheDirectory?: string | null;
 }
 
 /** The `policyNotes` settings section. */

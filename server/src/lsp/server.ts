@@ -26,15 +26,20 @@ import {
   type InitializeResult,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
+import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI, Utils } from 'vscode-uri';
 import type { Diagnostic, TextEdit } from '../checks/diagnostic';
 import type { CompletionKind } from '../features/completion';
 import type { DocumentSymbol, Location } from '../features/navigation';
+import { defaultCacheFolder, FileIndexCache } from '../node/indexCache';
 import { NodeFileSystem } from '../node/nodeFs';
 import { createLanguageService, type LanguageService } from '../service';
 import type { ConfigSettings } from '../workspace/config';
-import { CheckWorkspaceRequest, StatsChangedNotification, StatsRequest, type PolicyNotesSettings, type StatsResult } from './protocol';
+import { CheckWorkspaceRequest, StatsChangedNotification, StatsRequest, type InitializationOptions, type PolicyNotesSettings, type StatsResult } from './protocol';
+
+declare const PNOTE_VERSION: string | undefined;
+const VERSION = typeof PNOTE_VERSION === 'string' ? PNOTE_VERSION : '0.0.0-dev';
 
 /** Delay between the last keystroke and the diagnostics it causes. */
 export const DIAGNOSTIC_DEBOUNCE_MS = 150;
@@ -267,6 +272,8 @@ export function startServer(connection: Connection): void {
     watcherRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation === true || pullDiagnostics;
 
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    const cacheFolder = options.cacheDirectory === null ? undefined : typeof options.cacheDirectory === 'string' && path.isAbsolute(options.cacheDirectory) ? options.cacheDirectory : defaultCacheFolder();
     const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [URI.file(params.rootPath).toString()] : []);
     for (const raw of uris) {
       const uri = URI.parse(raw);
@@ -275,7 +282,8 @@ export function startServer(connection: Connection): void {
       }
       try {
         const fs = await NodeFileSystem.open(uri.fsPath);
-        folders.push({ uri, key: uri.toString(), fs, service: createLanguageService({ fs }), ready: Promise.resolve(), published: new Map(), urgent: new Set() });
+        const cache = cacheFolder === undefined ? undefined : FileIndexCache.forWorkspace(cacheFolder, fs.root, VERSION);
+        folders.push({ uri, key: uri.toString(), fs, service: createLanguageService({ fs, cache }), ready: Promise.resolve(), published: new Map(), urgent: new Set() });
       } catch (e) {
         connection.console.error(`Policy Notes: cannot open the workspace folder ${uri.fsPath}: ${(e as Error).message}`);
       }
@@ -308,8 +316,23 @@ export function startServer(connection: Connection): void {
     }
     for (const folder of folders) {
       folder.ready = loadFolder(folder).catch((e: unknown) => connection.console.error(`Policy Notes: indexing ${folder.uri.fsPath} failed: ${(e as Error).stack ?? String(e)}`));
-      void folder.ready.then(() => publishAll(folder));
+      // Once everything is published, the index is saved for the next start.
+      void folder.ready.then(() => publishAll(folder)).then(() => saveIndex(folder));
     }
+  });
+
+  /** Saves a folder's corpus index to its cache when it changed (at start-up and at shutdown). */
+  async function saveIndex(folder: Folder): Promise<void> {
+    try {
+      await folder.ready;
+      await folder.service.saveIndex();
+    } catch (e) {
+      connection.console.warn(`Policy Notes: the index cache of ${folder.uri.fsPath} was not saved: ${(e as Error).message}`);
+    }
+  }
+
+  connection.onShutdown(async () => {
+    await Promise.all(folders.map((folder) => saveIndex(folder)));
   });
 
   connection.onDidChangeConfiguration(() => {

@@ -29,6 +29,22 @@ export interface WorkspaceFileSystem {
   realpath(path: string): Promise<string | undefined>;
 }
 
+/**
+ * Where the corpus index is kept between sessions (outside the workspace: the
+ * extension's storage, a cache folder for the CLI). Optional: without one, every
+ * load indexes the corpus afresh. Deleting what it holds is always safe.
+ */
+export interface IndexCache {
+  /** The saved index, or undefined when there is none (or it cannot be read). */
+  read(): Promise<Uint8Array | undefined>;
+  /** Replaces the saved index with these chunks, atomically (readers see the old or the new). */
+  write(chunks: readonly Uint8Array[]): Promise<void>;
+  /** A content digest of byte chunks (≤ 64 ASCII characters): each source's tag, and the file's checksum. */
+  digest(chunks: readonly Uint8Array[]): string;
+  /** What else a saved index depends on (the product's version): one saved under another context is not used. */
+  readonly context: string;
+}
+
 /** Joins workspace-relative path segments, dropping empty ones. */
 export function joinPath(...parts: string[]): string {
   return parts.filter((p) => p !== '').join('/');

@@ -11,6 +11,7 @@
 import { ClosestStrings } from '../common/closest';
 import { LineIndex, type Span } from '../common/text';
 import { Corpus } from '../corpus/corpus';
+import { decodeSnapshot, encodeSnapshot } from '../corpus/snapshot';
 import { findExact } from '../corpus/match';
 import { parseCslJson } from '../corpus/metadata';
 import { parseQuote } from '../corpus/quote';
@@ -24,7 +25,7 @@ import { parseNote } from '../syntax/parser';
 import type { CitationItem, NoteAst } from '../syntax/ast';
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type ConfigProblem, type ConfigSettings, type PnoteConfig } from './config';
 import { decodeText } from './decode';
-import { joinPath, type WorkspaceFileSystem } from './fs';
+import { joinPath, type IndexCache, type WorkspaceFileSystem } from './fs';
 import { entityNames, extractSymbols, type EntitySymbol, type PnoteSymbol } from './symbols';
 
 export interface NoteState {
@@ -165,7 +166,11 @@ export class Workspace implements SymbolContext {
   constructor(
     private readonly fs: WorkspaceFileSystem,
     private settings: ConfigSettings = {},
+    private readonly cache?: IndexCache,
   ) {}
+
+  /** How the last load got its corpus index: restored from the cache (how many sources reused) or built. */
+  indexOrigin: { restored: boolean; reused: number } = { restored: false, reused: 0 };
 
   // ---------------------------------------------------------------- loading
 
@@ -191,9 +196,12 @@ export class Workspace implements SymbolContext {
     for (const problem of loaded.problems) {
       this.addFileProblem(problem.file ?? CONFIG_FILE, 'invalid-config', problem.message, loaded.fatal ? 'error' : 'warning');
     }
-    this.corpus = new Corpus();
+    const restored = await this.restoreIndex();
+    this.corpus = restored ?? new Corpus();
     this.corpusGeneration++;
     this.corpusFiles.clear();
+    this.pendingTexts.clear();
+    this.pendingTags.clear();
     this.keyPaths.clear();
     this.sourceMentionMemo.clear();
     await this.loadMetadata();
@@ -209,17 +217,21 @@ export class Workspace implements SymbolContext {
         progress(done, total, message);
       }
     };
-    const texts = new Map<string, string>();
+    const texts = new Map<string, { text: string; tag?: string }>();
     await pool(sourcePaths, READ_CONCURRENCY, async (path) => {
-      const text = await this.readText(path);
-      if (text !== undefined) {
-        texts.set(path, text);
+      const read = await this.readSource(path);
+      if (read !== undefined) {
+        texts.set(path, read);
       }
       tick('Reading the corpus');
     });
     for (const path of sourcePaths) {
-      this.registerCorpusFile(path, texts.get(path));
+      const read = texts.get(path);
+      this.registerCorpusFile(path, read?.text, read?.tag);
     }
+    // Entries of the saved index that no file claimed: deleted files, changed keys.
+    this.corpus.dropDetached();
+    this.indexOrigin = { restored: restored !== undefined, reused: this.corpus.restoredSources };
     // Open notes keep the editor's text, unless the new configuration makes them no notes (now inside the corpus).
     const openNotes = new Map([...this.notes].filter(([path, n]) => n.version !== undefined && this.isNote(path)));
     for (const note of this.notes.values()) {
@@ -309,8 +321,48 @@ export class Workspace implements SymbolContext {
     return found.sort();
   }
 
+  /** The saved corpus index, when there is a cache and what it holds is valid for this build. */
+  private async restoreIndex(): Promise<Corpus | undefined> {
+    if (!this.cache) {
+      return undefined;
+    }
+    const bytes = await this.cache.read().catch(() => undefined);
+    const snapshot = bytes && decodeSnapshot(bytes, this.cache.context, (chunks) => this.cache!.digest(chunks));
+    return snapshot ? Corpus.restore(snapshot) : undefined;
+  }
+
+  /**
+   * Saves the corpus index to the cache when it differs from what was restored or
+   * last saved. Resolves to whether it wrote; rejects when writing failed.
+   */
+  async saveIndex(): Promise<boolean> {
+    if (!this.cache || !this.corpus.changedSinceRestore) {
+      return false;
+    }
+    const corpus = this.corpus;
+    // The digest is taken now: if the corpus changes while the chunks are written, the file's checksum fails and it is never used.
+    const chunks = encodeSnapshot(corpus.snapshot(), this.cache.context, (c) => this.cache!.digest(c));
+    corpus.markSaved();
+    try {
+      await this.cache.write(chunks);
+    } catch (e) {
+      corpus.markChanged();
+      throw e;
+    }
+    return true;
+  }
+
+  /** Reads a corpus file: its text and, with a cache, the digest of its bytes (the tag its index entry is saved under). */
+  private async readSource(path: string): Promise<{ text: string; tag?: string } | undefined> {
+    let tag: string | undefined;
+    const text = await this.readText(path, undefined, (bytes) => {
+      tag = this.cache?.digest([bytes]);
+    });
+    return text === undefined ? undefined : { text, tag };
+  }
+
   /** Reads and decodes a file; records a problem and returns undefined when it cannot. */
-  private async readText(path: string, maxBytes?: number): Promise<string | undefined> {
+  private async readText(path: string, maxBytes?: number, onBytes?: (bytes: Uint8Array) => void): Promise<string | undefined> {
     let bytes: Uint8Array;
     try {
       bytes = await this.fs.readFile(path);
@@ -318,6 +370,7 @@ export class Workspace implements SymbolContext {
       this.addFileProblem(path, 'unreadable-file', `${path} cannot be read: ${(e as Error).message}`);
       return undefined;
     }
+    onBytes?.(bytes);
     const decoded = decodeText(bytes, maxBytes);
     if ('problem' in decoded) {
       this.addFileProblem(path, 'unreadable-file', `${path} ${decoded.problem}; it is not checked`);
@@ -361,7 +414,7 @@ export class Workspace implements SymbolContext {
   }
 
   /** Records a corpus file (text undefined: unreadable) and updates the sources of its key. */
-  private registerCorpusFile(path: string, text: string | undefined): void {
+  private registerCorpusFile(path: string, text: string | undefined, tag?: string): void {
     const key = keyOf(path);
     this.corpusFiles.set(path, key);
     if (text === undefined) {
@@ -374,6 +427,11 @@ export class Workspace implements SymbolContext {
     }
     this.keyPaths.set(key, paths);
     this.pendingTexts.set(path, text);
+    if (tag === undefined) {
+      this.pendingTags.delete(path);
+    } else {
+      this.pendingTags.set(path, tag);
+    }
     this.refreshKey(key);
   }
 
@@ -383,6 +441,8 @@ export class Workspace implements SymbolContext {
    * added back from here.
    */
   private readonly pendingTexts = new Map<string, string>();
+  /** Content tags of the corpus files (with a cache only), by path. */
+  private readonly pendingTags = new Map<string, string>();
 
   /** Makes the corpus hold `key` iff exactly one readable file has it; reports duplicates. */
   private refreshKey(key: string): void {
@@ -396,7 +456,7 @@ export class Workspace implements SymbolContext {
       const path = paths[0];
       const text = this.pendingTexts.get(path);
       if (text !== undefined) {
-        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key)));
+        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key)), this.pendingTags.get(path));
       }
     } else if (paths.length > 1) {
       for (const path of paths) {
@@ -424,7 +484,8 @@ export class Workspace implements SymbolContext {
     if (this.isCorpusFile(path)) {
       this.removeCorpusFile(path);
       if (change !== 'deleted') {
-        this.registerCorpusFile(path, await this.readText(path));
+        const read = await this.readSource(path);
+        this.registerCorpusFile(path, read?.text, read?.tag);
       }
       this.invalidateQuotes(keyOf(path));
       return 'corpus';
@@ -456,6 +517,7 @@ export class Workspace implements SymbolContext {
     this.fileProblems.delete(path);
     this.changedPaths.add(path);
     this.pendingTexts.delete(path);
+    this.pendingTags.delete(path);
     if (key === undefined) {
       return;
     }

@@ -1,0 +1,73 @@
+/**
+ * The on-disk corpus index cache on Node's `fs`: one file per workspace in a cache
+ * folder outside the workspace (the extension's storage, or the CLI's cache folder),
+ * written atomically (a temporary file renamed over the old one). SHA-1 digests
+ * the sources' bytes and checks the file's integrity (not a security boundary:
+ * the folder is the user's own).
+ */
+import { createHash } from 'crypto';
+import { promises as fsp } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { IndexCache } from '../workspace/fs';
+
+export class FileIndexCache implements IndexCache {
+  readonly context: string;
+
+  /** `file`: where the index of this workspace is kept; `version`: the product's version. */
+  constructor(
+    readonly file: string,
+    version: string,
+  ) {
+    this.context = `policy-notes ${version} sha1`;
+  }
+
+  /** The cache of the workspace at `root` (a real path) in the folder `dir`. */
+  static forWorkspace(dir: string, root: string, version: string): FileIndexCache {
+    const name = createHash('sha1').update(root).digest('hex').slice(0, 20);
+    return new FileIndexCache(path.join(dir, `${name}.pnix`), version);
+  }
+
+  async read(): Promise<Uint8Array | undefined> {
+    try {
+      return await fsp.readFile(this.file);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async write(chunks: readonly Uint8Array[]): Promise<void> {
+    await fsp.mkdir(path.dirname(this.file), { recursive: true });
+    const temporary = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      const handle = await fsp.open(temporary, 'w', 0o600);
+      try {
+        for (const chunk of chunks) {
+          for (let done = 0; done < chunk.length; ) {
+            done += (await handle.write(chunk, done, chunk.length - done)).bytesWritten;
+          }
+        }
+      } finally {
+        await handle.close();
+      }
+      await fsp.rename(temporary, this.file);
+    } catch (e) {
+      await fsp.rm(temporary, { force: true }).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  digest(chunks: readonly Uint8Array[]): string {
+    const hash = createHash('sha1');
+    for (const chunk of chunks) {
+      hash.update(chunk);
+    }
+    return hash.digest('hex');
+  }
+}
+
+/** The CLI's default cache folder: `$XDG_CACHE_HOME/policy-notes`, else `~/.cache/policy-notes`. */
+export function defaultCacheFolder(): string {
+  const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return path.join(base, 'policy-notes');
+}

@@ -1,0 +1,152 @@
+/**
+ * The on-disk corpus index cache (issue 4): an index restored from the cache gives
+ * exactly the diagnostics of a fresh build, whatever changed in the corpus since it
+ * was saved; a cache that is stale, corrupt, truncated or from another version is
+ * never used; the Node cache writes only its own file, atomically.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FileIndexCache } from '../../server/src/node/indexCache';
+import { createLanguageService, type LanguageService } from '../../server/src/service';
+import { MemoryFileSystem, type IndexCache } from '../../server/src/workspace/fs';
+import { CORPUS, MemoryCache, REGISTRY } from './helpers';
+
+const FILES: Record<string, string> = {
+  ...CORPUS,
+  'corpus/c.txt': 'Pékin a nié.\nLes utilisateurs existants pourront continuer.\nMike Pompeo, secrétaire d’État américain.\n',
+  'corpus/d.md': 'Un premier paragraphe\ncoupé en deux.\n\nUn second paragraphe: Pompeo a parlé le 5 août 2020.\n',
+  'registry.pnote': REGISTRY,
+  'a.pnote': [
+    '@pompeo: «Pékin a nié ces accusations» [@a].',
+    '«Les utilisateurs existants pourront continuer» [@b, l. 4]',
+    '«Pékin a nié» [@c] and «Un second paragraphe» [@d]',
+    '«Le programme compte six volets» [@a]',
+    '«Les utilisateurs existants pourront continuer à utiliser WeChat» [@a]',
+    '«secrétaire d’État américain Mike Pompeo» [@zz]',
+    '',
+  ].join('\n'),
+};
+
+function snapshotOf(service: LanguageService): string {
+  return JSON.stringify({ diagnostics: service.allDiagnostics(), stats: service.stats() });
+}
+
+async function fresh(fs: MemoryFileSystem): Promise<LanguageService> {
+  const service = createLanguageService({ fs });
+  await service.load();
+  return service;
+}
+
+async function withCache(fs: MemoryFileSystem, cache: IndexCache): Promise<LanguageService> {
+  const service = createLanguageService({ fs, cache });
+  await service.load();
+  return service;
+}
+
+describe('index cache', () => {
+  it('saves the index once, restores it without re-indexing, and gives the fresh diagnostics', async () => {
+    const fs = new MemoryFileSystem(FILES);
+    const cache = new MemoryCache();
+    const first = await withCache(fs, cache);
+    assert.deepEqual(first.workspace.indexOrigin, { restored: false, reused: 0 });
+    assert.equal(await first.saveIndex(), true);
+    assert.equal(await first.saveIndex(), false, 'nothing changed: not written again');
+    assert.equal(cache.writes, 1);
+
+    const second = await withCache(fs, cache);
+    assert.deepEqual(second.workspace.indexOrigin, { restored: true, reused: 4 });
+    assert.equal(snapshotOf(second), snapshotOf(await fresh(fs)));
+    assert.equal(await second.saveIndex(), false, 'restored unchanged: not written again');
+  });
+
+  it('re-indexes exactly the sources that changed since the save, and drops those that went', async () => {
+    const fs = new MemoryFileSystem(FILES);
+    const cache = new MemoryCache();
+    await (await withCache(fs, cache)).saveIndex();
+
+    // Same size, same key, different words: only the digest can tell.
+    fs.write('corpus/c.txt', FILES['corpus/c.txt'].replace('Pékin a nié.', 'Paris a nié.'));
+    fs.delete('corpus/d.md');
+    fs.write('corpus/e.txt', 'Le programme compte six volets.\n');
+    // A second file with key "a": neither is used (duplicate-source).
+    fs.write('corpus/sub/a.md', 'Autre texte.\n');
+    const restored = await withCache(fs, cache);
+    assert.deepEqual(restored.workspace.indexOrigin, { restored: true, reused: 1 }, 'only b is reused');
+    assert.equal(snapshotOf(restored), snapshotOf(await fresh(fs)));
+    // «Pékin a nié» [@c] was exact; c now reads "Paris a nié".
+    const line2 = restored.diagnostics('a.pnote').filter((d) => d.range.start.line === 2).map((d) => d.code);
+    assert.ok(line2.includes('quote-not-found') || line2.includes('quote-mismatch'), `the changed source is judged afresh: ${line2}`);
+
+    // Saved again, then the duplicate goes: a is indexed afresh (it was never saved attached).
+    assert.equal(await restored.saveIndex(), true);
+    fs.delete('corpus/sub/a.md');
+    const again = await withCache(fs, cache);
+    assert.deepEqual(again.workspace.indexOrigin, { restored: true, reused: 3 });
+    assert.equal(snapshotOf(again), snapshotOf(await fresh(fs)));
+  });
+
+  it('after file events in a session, what it saves restores to the fresh diagnostics', async () => {
+    const fs = new MemoryFileSystem(FILES);
+    const cache = new MemoryCache();
+    const service = await withCache(fs, cache);
+    fs.write('corpus/a.txt', `${FILES['corpus/a.txt']}Un paragraphe ajouté sur Pompeo.\n`);
+    await service.fileChanged('corpus/a.txt', 'changed');
+    fs.delete('corpus/b.txt');
+    await service.fileChanged('corpus/b.txt', 'deleted');
+    fs.write('corpus/b2.txt', FILES['corpus/b.txt']);
+    await service.fileChanged('corpus/b2.txt', 'created');
+    assert.equal(await service.saveIndex(), true);
+    const restored = await withCache(fs, cache);
+    assert.deepEqual(restored.workspace.indexOrigin, { restored: true, reused: 4 });
+    assert.equal(snapshotOf(restored), snapshotOf(await fresh(fs)));
+    assert.equal(snapshotOf(restored), snapshotOf(service));
+  });
+
+  it('never uses a corrupt, truncated, foreign or other-version cache, and does not throw on one', async () => {
+    const fs = new MemoryFileSystem(FILES);
+    const cache = new MemoryCache();
+    await (await withCache(fs, cache)).saveIndex();
+    const good = cache.bytes!;
+    const expected = snapshotOf(await fresh(fs));
+    const variants: Array<[string, Uint8Array | undefined, IndexCache?]> = [
+      ['one byte flipped in the middle', (() => { const b = good.slice(); b[Math.floor(b.length / 2)] ^= 0x40; return b; })()],
+      ['one byte flipped in the header', (() => { const b = good.slice(); b[30] ^= 0x01; return b; })()],
+      ['truncated', good.slice(0, good.length - 100)],
+      ['truncated to its prefix', good.slice(0, 20)],
+      ['empty', new Uint8Array(0)],
+      ['random bytes', Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24)],
+      ['misaligned copy', good, Object.assign(new MemoryCache(), { misalign: true })],
+      ['saved by another version', good, new MemoryCache('test 2')],
+    ];
+    for (const [what, bytes, other] of variants) {
+      const c = other ?? new MemoryCache();
+      (c as MemoryCache).bytes = bytes;
+      const service = await withCache(fs, c);
+      const misaligned = what === 'misaligned copy';
+      assert.equal(service.workspace.indexOrigin.restored, misaligned, `${what}: restored`);
+      assert.equal(snapshotOf(service), expected, what);
+    }
+  });
+
+  it('FileIndexCache writes one file in its folder, atomically, and reads it back', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-cache-test-'));
+    try {
+      const cache = FileIndexCache.forWorkspace(path.join(dir, 'nested'), '/some/workspace', '1.2.3');
+      assert.equal(await cache.read(), undefined);
+      await cache.write([Uint8Array.of(1, 2, 3), Uint8Array.of(4)]);
+      await cache.write([Uint8Array.of(5, 6, 7, 8)]);
+      assert.deepEqual([...(await cache.read())!], [5, 6, 7, 8]);
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'nested')), [path.basename(cache.file)], 'one file, no temporary left');
+      assert.match(cache.digest([Uint8Array.of(1)]), /^[0-9a-f]{40}$/);
+      assert.notEqual(FileIndexCache.forWorkspace(dir, '/other/workspace', '1.2.3').file, cache.file);
+      assert.match(cache.context, /1\.2\.3/);
+
+      const blocked = FileIndexCache.forWorkspace(path.join(dir, 'nested', path.basename(cache.file)), '/w', '1');
+      await assert.rejects(blocked.write([Uint8Array.of(1)]), 'a cache folder that is a file: the write fails, cleanly');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
