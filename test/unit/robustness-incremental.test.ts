@@ -438,6 +438,22 @@ describe('robustness: incremental updates equal a fresh build', function () {
     }
   });
 
+  it('after a same-length edit that moves a definition to another line (found by the long fuzz)', async () => {
+    // "# N" → ";\n\n" above b.pnote's definition: same offsets, two lines lower; the
+    // duplicate-definition on the other note must point at the new line.
+    await runSteps(INITIAL, [
+      { kind: 'paste', note: 2, at: 1050, remove: 15, snippet: 8 },
+      { kind: 'checkout', seed: 7369, count: 790 },
+      { kind: 'delete-range', note: 1, at: 1272, length: 187 },
+      { kind: 'save-close', note: 2 },
+      { kind: 'paste', note: 1, at: 1550, remove: 13, snippet: 1 },
+      { kind: 'paste', note: 2, at: 763, remove: 17, snippet: 9 },
+      { kind: 'type', note: 1, at: 900, remove: 3, pieces: [5, 19] },
+      { kind: 'paste', note: 3, at: 1840, remove: 10, snippet: 6 },
+      { kind: 'type', note: 2, at: 231, remove: 1, pieces: [14, 8, 23, 7, 23] },
+    ] as Step[]);
+  });
+
   it('after a checkout of 1,000 files, with notes open and events in any order', async () => {
     await runSteps(INITIAL, [
       { kind: 'paste', note: 0, at: 0, remove: 0, snippet: 3 },

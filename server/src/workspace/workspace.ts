@@ -570,17 +570,23 @@ export class Workspace implements SymbolContext {
     };
     this.notes.set(path, note);
     this.learnSymbols(note);
-    this.compareDefinitions(old?.symbols ?? [], symbols);
+    this.compareDefinitions(old?.symbols ?? [], symbols, old?.lines, note.lines);
     this.changedPaths.add(path);
     this.invalidate();
     return note;
   }
 
   /** Records which keys a note's change of definitions touches (see NoteState.dependencies). */
-  private compareDefinitions(before: readonly PnoteSymbol[], after: readonly PnoteSymbol[]): void {
-    const describe = (symbols: readonly PnoteSymbol[]) => new Map(symbols.map((s) => [s.id, { sig: signature(s), at: s.definition.span.start, symbol: s }]));
-    const was = describe(before);
-    const is = describe(after);
+  private compareDefinitions(before: readonly PnoteSymbol[], after: readonly PnoteSymbol[], beforeLines?: LineIndex, afterLines?: LineIndex): void {
+    // Where a definition stands, as other notes' related information shows it: an edit
+    // above it that keeps its offset (same length) can still move it to another line.
+    const place = (s: PnoteSymbol, lines?: LineIndex) => {
+      const at = lines?.positionAt(s.definition.idSpan.start);
+      return `${s.definition.span.start}:${at ? `${at.line}:${at.character}` : ''}`;
+    };
+    const describe = (symbols: readonly PnoteSymbol[], lines?: LineIndex) => new Map(symbols.map((s) => [s.id, { sig: signature(s), at: place(s, lines), symbol: s }]));
+    const was = describe(before, beforeLines);
+    const is = describe(after, afterLines);
     let moved = false;
     for (const id of new Set([...was.keys(), ...is.keys()])) {
       const a = was.get(id);
