@@ -5,7 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { CheckWorkspaceRequest, StatsChangedNotification, StatsRequest, type InitializationOptions, type StatsResult } from '../../server/src/lsp/protocol';
+import { CheckWorkspaceRequest, StatsChangedNotification, StatsRequest, type InitializationOptions, type PolicyNotesSettings, type StatsResult } from '../../server/src/lsp/protocol';
 
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem | undefined;
@@ -33,6 +33,19 @@ function showStatus(stats: StatsResult): void {
   statusItem.show();
 }
 
+/**
+ * Which path settings of `scope` come from the user's own settings only: those may
+ * name a folder outside the workspace (a shared clippings folder); a workspace or
+ * folder value never may (a downloaded workspace must not make us read elsewhere).
+ */
+function userLevelPaths(scope: vscode.Uri | undefined): Array<'corpus' | 'metadata'> {
+  const config = vscode.workspace.getConfiguration('policyNotes', scope);
+  return (['corpus', 'metadata'] as const).filter((key) => {
+    const v = config.inspect<string>(key);
+    return !!v?.globalValue && v.workspaceValue === undefined && v.workspaceFolderValue === undefined;
+  });
+}
+
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -47,6 +60,26 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     synchronize: { configurationSection: 'policyNotes' },
     initializationOptions,
     diagnosticPullOptions: { onChange: true, onSave: true },
+    middleware: {
+      workspace: {
+        // Tell the server which path settings are the user's own (see userLevelPaths).
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) {
+            return result;
+          }
+          return result.map((value: unknown, i) => {
+            const item = params.items[i];
+            if (item?.section !== 'policyNotes' || typeof value !== 'object' || value === null) {
+              return value;
+            }
+            const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+            const settings: PolicyNotesSettings = { ...(value as PolicyNotesSettings), userLevelPaths: userLevelPaths(scope) };
+            return settings;
+          });
+        },
+      },
+    },
   };
   return new LanguageClient('policyNotes', 'Policy Notes', serverOptions, clientOptions);
 }

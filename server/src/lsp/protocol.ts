@@ -46,4 +46,10 @@ export interface PolicyNotesSettings {
   metadata?: string;
   paragraphs?: 'lines' | 'blocks';
   severity?: Record<string, string>;
+  /**
+   * Added by the VS Code client (not a setting): which of `corpus` and `metadata` have
+   * their value from the user's own settings only (no workspace or folder value).
+   * Those may name a folder outside the workspace; any other may not.
+   */
+  userLevelPaths?: Array<'corpus' | 'metadata'>;
 }

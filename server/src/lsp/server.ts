@@ -81,6 +81,9 @@ export function startServer(connection: Connection): void {
   let progressSupport = false;
   let configurationSupport = false;
   let watcherRegistration = false;
+  let relativePatternSupport = false;
+  /** External folders (user-level paths) already watched, by absolute path. */
+  const watchedExternal = new Set<string>();
   let relatedInformation = false;
 
   /** Runs a handler; a throw becomes an error response and a log line, never a crash. */
@@ -143,17 +146,31 @@ export function startServer(connection: Connection): void {
     return { uri: uriOf(folder, location.path), range: location.range };
   }
 
-  async function settingsFor(folder: { uri: URI }): Promise<ConfigSettings> {
+  async function settingsFor(folder: Folder): Promise<ConfigSettings> {
     if (!configurationSupport) {
       return {};
     }
     const raw = ((await connection.workspace.getConfiguration({ scopeUri: folder.uri.toString(), section: 'policyNotes' })) ?? {}) as PolicyNotesSettings;
     const settings: ConfigSettings = {};
-    if (raw.corpus) {
-      settings.corpus = raw.corpus;
+    const external: Array<'corpus' | 'metadata'> = [];
+    for (const key of ['corpus', 'metadata'] as const) {
+      const value = raw[key];
+      if (typeof value !== 'string' || value === '') {
+        continue;
+      }
+      settings[key] = value;
+      // A user-level path may lead outside the workspace: admit it in the file system.
+      if (raw.userLevelPaths?.includes(key) && (path.isAbsolute(value) || value.startsWith('..'))) {
+        const relative = await folder.fs.allowExternal(value);
+        if (relative !== undefined) {
+          settings[key] = relative;
+          external.push(key);
+          watchExternal(folder, relative);
+        }
+      }
     }
-    if (raw.metadata) {
-      settings.metadata = raw.metadata;
+    if (external.length) {
+      settings.externalPaths = external;
     }
     if (raw.paragraphs) {
       settings.paragraphs = raw.paragraphs;
@@ -162,6 +179,18 @@ export function startServer(connection: Connection): void {
       settings.severity = raw.severity as ConfigSettings['severity'];
     }
     return settings;
+  }
+
+  /** Asks the client to watch a folder outside the workspace (a user-level corpus) too. */
+  function watchExternal(folder: Folder, relative: string): void {
+    const absolute = folder.fs.absolute(relative);
+    if (!watcherRegistration || !relativePatternSupport || watchedExternal.has(absolute)) {
+      return;
+    }
+    watchedExternal.add(absolute);
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: { baseUri: URI.file(absolute).toString(), pattern: '**/*' } }] })
+      .catch((e: unknown) => connection.console.warn(`Policy Notes: cannot watch ${absolute}: ${(e as Error).message}`));
   }
 
   async function loadFolder(folder: Folder): Promise<void> {
@@ -270,6 +299,7 @@ export function startServer(connection: Connection): void {
     progressSupport = caps.window?.workDoneProgress === true;
     configurationSupport = caps.workspace?.configuration === true;
     watcherRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    relativePatternSupport = caps.workspace?.didChangeWatchedFiles?.relativePatternSupport === true;
     relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation === true || pullDiagnostics;
 
     const options = (params.initializationOptions ?? {}) as InitializationOptions;

@@ -2,6 +2,11 @@
  * The workspace file system on Node's `fs`, rooted at one folder. Every path is
  * resolved with `realpath` and must stay inside the root: a link that leads out
  * of the workspace reads as "outside the workspace", never as the file it names.
+ *
+ * The one exception is a folder the user named in a user-level setting (never one a
+ * workspace file names): {@link allowExternal} admits it, and its files then have
+ * workspace-relative paths that climb out (`../shared/corpus/a.txt`). Links inside
+ * it must still stay inside it (or inside the workspace).
  */
 import { promises as fsp, readFileSync } from 'fs';
 import * as path from 'path';
@@ -17,7 +22,33 @@ export class NodeFileSystem implements WorkspaceFileSystem {
   /** Folders whose real path was found inside the workspace (by `realpath`). */
   private readonly insideFolders = new Set<string>();
 
+  /** Real paths of the folders outside the root that may be read (see {@link allowExternal}). */
+  private readonly externalRoots: string[] = [];
+
   private constructor(readonly root: string) {}
+
+  /**
+   * Admits a folder or file outside the workspace, named by the user (a user-level
+   * setting): returns its workspace-relative path (`../…`), or undefined when it does
+   * not exist or cannot be expressed relative to the root (another drive). A path
+   * inside the workspace is returned as it is, relative.
+   */
+  async allowExternal(absolute: string): Promise<string | undefined> {
+    let real: string;
+    try {
+      real = await fsp.realpath(path.resolve(this.root, absolute));
+    } catch {
+      return undefined;
+    }
+    const rel = path.relative(this.root, real);
+    if (path.isAbsolute(rel)) {
+      return undefined;
+    }
+    if ((rel === '..' || rel.startsWith(`..${path.sep}`)) && !this.externalRoots.includes(real)) {
+      this.externalRoots.push(real);
+    }
+    return rel.split(path.sep).join('/');
+  }
 
   /** Opens a workspace at `folder` (resolved to its real path). Rejects when it is not a readable folder. */
   static async open(folder: string): Promise<NodeFileSystem> {
@@ -35,14 +66,23 @@ export class NodeFileSystem implements WorkspaceFileSystem {
     return relative === '' ? this.root : path.join(this.root, ...relative.split('/'));
   }
 
-  /** Workspace-relative path of an absolute one, or undefined when it lies outside the root. */
+  /**
+   * Workspace-relative path of an absolute one, or undefined when it lies outside the
+   * root and outside every admitted external folder.
+   */
   relative(absolute: string): string | undefined {
     const rel = path.relative(this.root, absolute);
-    if (rel === '' ) {
+    if (rel === '') {
       return '';
     }
-    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    if (path.isAbsolute(rel)) {
       return undefined;
+    }
+    if (rel === '..' || rel.startsWith(`..${path.sep}`)) {
+      const resolved = path.resolve(absolute);
+      if (!this.externalRoots.some((r) => resolved === r || resolved.startsWith(r.endsWith(path.sep) ? r : `${r}${path.sep}`))) {
+        return undefined;
+      }
     }
     return rel.split(path.sep).join('/');
   }

@@ -20,7 +20,14 @@ export interface PnoteConfig {
 }
 
 /** Settings that may also come from the editor (`policyNotes.*`); `pnote.json` wins where both are set. */
-export type ConfigSettings = Partial<PnoteConfig>;
+export type ConfigSettings = Partial<PnoteConfig> & {
+  /**
+   * Path settings the user set at user level (not in the workspace), already made
+   * workspace-relative by the adapter, which admitted them in its file system: these
+   * may lie outside the workspace (`../shared/corpus`). Workspace-level ones never may.
+   */
+  externalPaths?: ReadonlyArray<'corpus' | 'metadata'>;
+};
 
 export interface ConfigProblem {
   /** The file the problem is in (`pnote.json`), or undefined for a setting. */
@@ -87,7 +94,8 @@ export async function loadConfig(fs: WorkspaceFileSystem, settings: ConfigSettin
       fail(`${where} must be a string`, file);
       continue;
     }
-    const resolved = await resolveInside(fs, raw);
+    const external = !inFile && settings.externalPaths?.includes(key) === true;
+    const resolved = external ? await resolveExternal(fs, raw) : await resolveInside(fs, raw);
     if (resolved.kind === 'outside') {
       fail(`${where} ("${raw}") points outside the workspace`, file);
     } else if (resolved.kind === 'missing') {
@@ -130,6 +138,15 @@ export async function loadConfig(fs: WorkspaceFileSystem, settings: ConfigSettin
 }
 
 type Resolved = { kind: 'inside'; path: string } | { kind: 'missing'; path: string } | { kind: 'outside' };
+
+/** A user-level path the adapter admitted (workspace-relative, possibly climbing out): it only has to exist. */
+async function resolveExternal(fs: WorkspaceFileSystem, raw: string): Promise<Resolved> {
+  if ((await fs.stat(raw)) === undefined) {
+    return { kind: 'missing', path: raw };
+  }
+  const real = await fs.realpath(raw);
+  return real === undefined ? { kind: 'outside' } : { kind: 'inside', path: real };
+}
 
 /** Resolves a user-written path: lexically first, then through links with `realpath`. */
 async function resolveInside(fs: WorkspaceFileSystem, raw: string): Promise<Resolved> {

@@ -79,6 +79,7 @@ export function normalizeRelativePath(input: string): string | undefined {
 /** An in-memory workspace: files by relative path. Directories are implied by paths. */
 export class MemoryFileSystem implements WorkspaceFileSystem {
   private readonly files = new Map<string, { bytes: Uint8Array; mtime: number }>();
+  private readonly external: string[] = [];
   private clock = 1;
 
   constructor(files: Record<string, string | Uint8Array> = {}) {
@@ -129,8 +130,13 @@ export class MemoryFileSystem implements WorkspaceFileSystem {
     return [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
+  /** Like `NodeFileSystem.allowExternal`: files below `folder` (`../shared`) may be read. */
+  allowExternal(folder: string): void {
+    this.external.push(folder);
+  }
+
   async realpath(path: string): Promise<string | undefined> {
-    const normal = normalizeRelativePath(path);
+    const normal = this.external.some((e) => path === e || path.startsWith(`${e}/`)) ? path : normalizeRelativePath(path);
     if (normal === undefined) {
       return undefined;
     }
