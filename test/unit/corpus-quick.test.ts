@@ -49,13 +49,50 @@ describe('corpus: matching on word ids', () => {
     assert.ok(checked > 200);
   });
 
-  it('finds nothing for a changed word, and leaves omissions and insertions to findExact', () => {
+  it('finds nothing for a changed word, and what findExact finds with omissions and insertions', () => {
     const source = sources[0];
     const quote = source.text.slice(source.tokens.starts[10], source.tokens.ends[15]);
     const changed = quote.replace(/\p{L}+$/u, 'zzzz');
     assert.deepEqual(corpus.quickExact(source.key, parseQuote(changed)), []);
-    assert.equal(corpus.quickExact(source.key, parseQuote(`${quote} […] mot`)), undefined);
-    const [head, ...tail] = quote.split(' ');
-    assert.equal(corpus.quickExact(source.key, parseQuote(`${head} [il] ${tail.join(' ')}`)), undefined);
+    const words = quote.split(' ');
+    const longer = source.text.slice(source.tokens.starts[10], source.tokens.ends[30]).split(/\s+/);
+    for (const text of [
+      `${words.slice(0, 2).join(' ')} […] ${words.slice(4).join(' ')}`,
+      `${words[0]} [il] ${words.slice(1).join(' ')}`,
+      `${longer.slice(0, 3).join(' ')} … ${longer.slice(8, 11).join(' ')} [...] ${longer.slice(-2).join(' ')}`,
+      `${quote} […] motinexistant`,
+    ]) {
+      const pattern = parseQuote(text);
+      assert.deepEqual(corpus.quickExact(source.key, pattern, undefined, true), findExact(source, pattern), text);
+    }
+  });
+
+  it('never passes a word that only shares its hash with the word of the source', () => {
+    // Find two different words with the same 32-bit hash (a birthday search).
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    let state = 12345;
+    for (let i = 0; i < 2_000_000 && !pair; i++) {
+      let word = '';
+      for (let k = 0; k < 9; k++) {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        word += String.fromCharCode(97 + ((state >>> 16) % 26));
+      }
+      const h = hashWord(word);
+      const other = seen.get(h);
+      if (other !== undefined && other !== word) {
+        pair = [other, word];
+      }
+      seen.set(h, word);
+    }
+    assert.ok(pair, 'a colliding pair was found');
+    const [a, b] = pair;
+    const local = new Corpus();
+    local.add(createSource('k', 'k.txt', `Le ministre a dit ${a} hier soir.`, 'lines'));
+    const misquote = parseQuote(`a dit ${b} hier`);
+    const quick = local.quickExact('k', misquote);
+    assert.ok(quick === undefined || quick.length === 0, `the collision is caught: ${JSON.stringify(quick)}`);
+    assert.deepEqual(findExact(local.get('k')!, misquote), []);
+    assert.equal(local.quickExact('k', parseQuote(`a dit ${a} hier`))?.length, 1);
   });
 });

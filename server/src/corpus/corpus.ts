@@ -37,10 +37,10 @@
  * tokens themselves are not kept (source.ts caches them in a bounded LRU).
  */
 import { ClosestStrings } from '../common/closest';
-import { findExactInTokens, lowerBound } from './match';
+import { exactMatches, findExactInTokens, lowerBound, type ExactSequence, type ExactToken } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
-import { hashWord, wordEndFrom, wordHashes } from './tokenize';
+import { hashWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
 
@@ -176,6 +176,23 @@ function distinctSorted(values: number[]): Uint32Array {
     }
   }
   return arr.subarray(0, n);
+}
+
+/** Sorted positions of `word` in `words[lo, hi)`. */
+function positionsOf(words: Uint32Array, word: number, lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let i = lo; i < hi; i++) {
+    if (words[i] === word) {
+      out.push(i);
+    }
+  }
+  return out;
+}
+
+/** Whether `text` (the words of a match) is, word for word, the whole of an exact match of `pattern`. */
+function matchesExactly(text: string, pattern: QuotePattern): boolean {
+  const tokens = tokenize(text);
+  return findExactInTokens('', tokens, pattern).some((m) => m.firstWord === 0 && m.lastWord === tokens.words.length - 1);
 }
 
 /** First position of `run` in `words` at or after `from`, -1 when absent. */
@@ -634,46 +651,59 @@ export class Corpus {
   }
 
   /**
-   * Exact matching on word ids, without tokenising the source, for quotations of one
-   * piece without insertions (most of them). Returns the matches (inside `within`
-   * when given; only the first unless `all`), and `undefined` when the quotation has
-   * omissions or insertions (use `findExact`). A match's span ends at the end of its
-   * last word.
+   * Exact matching on word ids, without tokenising the source (the algorithm of
+   * match.ts on vocabulary ids). Returns the matches (inside `within` when given; only
+   * the first unless `all`). Each match found is verified on the words of its own
+   * text, so a hash collision can never make a misquote pass; should one fail that
+   * check, the answer is `undefined`: match on the source's words instead (`findExact`).
+   * A match's span ends at the end of its last word.
    */
   quickExact(key: string, pattern: QuotePattern, within?: Span, all = false): SourceMatch[] | undefined {
     const id = this.byKey.get(key);
-    const pieces = trimmedPieces(pattern);
-    if (id === undefined || pieces.length !== 1 || pieces[0].some((t) => t.kind !== 'word')) {
-      return undefined;
-    }
-    const words = this.wordIds[id];
-    const starts = this.wordStarts[id];
-    const source = this.sources[id];
+    const words = id === undefined ? undefined : this.wordIds[id];
+    const starts = id === undefined ? undefined : this.wordStarts[id];
+    const source = id === undefined ? undefined : this.sources[id];
     if (!words || !starts || !source) {
       return undefined;
     }
-    const run = new Uint32Array(pieces[0].length);
-    for (let i = 0; i < run.length; i++) {
-      const wid = this.lookupWord(hashWord((pieces[0][i] as { word: string }).word));
-      if (wid === undefined) {
-        return [];
+    const pieces: ExactToken<number>[][] = [];
+    for (const piece of trimmedPieces(pattern)) {
+      const coded: ExactToken<number>[] = [];
+      for (const t of piece) {
+        if (t.kind === 'insertion') {
+          coded.push({ kind: 'insertion' });
+          continue;
+        }
+        const wid = this.lookupWord(hashWord(t.word));
+        if (wid === undefined) {
+          return []; // a word no source has
+        }
+        coded.push({ kind: 'word', word: wid });
       }
-      run[i] = wid;
+      pieces.push(coded);
     }
     let lo = 0;
     let hi = words.length;
     if (within) {
+      // The words lying entirely inside `within`, as wordRange (match.ts) counts them.
       lo = lowerBound(starts, within.start);
       hi = lowerBound(starts, within.end);
-    }
-    const matches: SourceMatch[] = [];
-    const region = words.subarray(0, hi);
-    for (let at = indexOfRun(region, run, lo); at >= 0; at = all ? indexOfRun(region, run, at + 1) : -1) {
-      const last = at + run.length - 1;
-      const end = wordEndFrom(source.text, starts[last]);
-      if (!within || end <= within.end) {
-        matches.push({ key, span: { start: starts[at], end }, firstWord: at, lastWord: last });
+      while (hi > lo && wordEndFrom(source.text, starts[hi - 1]) > within.end) {
+        hi--;
       }
+    }
+    const sequence: ExactSequence<number> = {
+      words,
+      pieceStarts: (piece, a, b) => positionsOf(words, (piece[0] as { word: number }).word, a, b),
+    };
+    const found = exactMatches(sequence, pieces, lo, hi);
+    const matches: SourceMatch[] = [];
+    for (const r of all ? found : found.slice(0, 1)) {
+      const span = { start: starts[r.first], end: wordEndFrom(source.text, starts[r.last]) };
+      if (!matchesExactly(source.text.slice(span.start, span.end), pattern)) {
+        return undefined;
+      }
+      matches.push({ key, span, firstWord: r.first, lastWord: r.last });
     }
     return matches;
   }

@@ -141,10 +141,23 @@ export function wordRange(tokens: Tokens, within?: Span): { lo: number; hi: numb
 /* ------------------------------------------------------------------ */
 
 /**
+ * A quotation piece over any word type: the exact matcher runs on normalised word
+ * strings (a source's tokens) and on vocabulary ids (corpus.ts, without tokenising).
+ */
+export type ExactToken<W> = { kind: 'word'; word: W } | { kind: 'insertion' };
+
+/** The words the exact matcher walks, and where a piece may start among them. */
+export interface ExactSequence<W> {
+  readonly words: ArrayLike<W>;
+  /** Sorted candidate starts of `piece` in `[lo, hi)` (a superset of its true starts). */
+  pieceStarts(piece: readonly ExactToken<W>[], lo: number, hi: number): ArrayLike<number>;
+}
+
+/**
  * Smallest end (exclusive) of `piece` matched from `start`, with every word before
  * `limit`; -1 when it does not match there.
  */
-function pieceEnd(words: string[], piece: PatternToken[], start: number, limit: number): number {
+function pieceEnd<W>(words: ArrayLike<W>, piece: readonly ExactToken<W>[], start: number, limit: number): number {
   let states: number[] = [start];
   for (const t of piece) {
     const next: number[] = [];
@@ -173,7 +186,7 @@ function pieceEnd(words: string[], piece: PatternToken[], start: number, limit: 
 }
 
 /** Number of words before the first insertion of a piece (its fixed-offset prefix). */
-function fixedPrefix(piece: PatternToken[]): number {
+function fixedPrefix<W>(piece: readonly ExactToken<W>[]): number {
   let n = 0;
   while (n < piece.length && piece[n].kind === 'word') {
     n++;
@@ -181,7 +194,7 @@ function fixedPrefix(piece: PatternToken[]): number {
   return n;
 }
 
-function minWords(piece: PatternToken[]): number {
+function minWords<W>(piece: readonly ExactToken<W>[]): number {
   let n = 0;
   for (const t of piece) {
     if (t.kind === 'word') {
@@ -195,7 +208,7 @@ function minWords(piece: PatternToken[]): number {
  * Candidate starts of `piece` in `[lo, hi)`: the occurrences of the rarest word of
  * its fixed prefix, shifted back to the piece's start.
  */
-function pieceStarts(tokens: Tokens, piece: PatternToken[], lo: number, hi: number): ArrayLike<number> {
+function pieceStarts(tokens: Tokens, piece: readonly PatternToken[], lo: number, hi: number): ArrayLike<number> {
   const prefix = fixedPrefix(piece);
   if (tokens.words.length < POSITION_INDEX_MIN_WORDS || prefix === 1) {
     return positionsOf(tokens, (piece[0] as { word: string }).word, lo, hi);
@@ -231,25 +244,38 @@ export function findExact(source: SourceInfo, pattern: QuotePattern, within?: Sp
 
 /** {@link findExact} on given tokens of the source `key` (lets callers avoid the token cache). */
 export function findExactInTokens(key: string, tokens: Tokens, pattern: QuotePattern, within?: Span): SourceMatch[] {
-  const pieces = trimmedPieces(pattern);
+  const { lo, hi } = wordRange(tokens, within);
+  const sequence: ExactSequence<string> = { words: tokens.words, pieceStarts: (piece, a, b) => pieceStarts(tokens, piece as PatternToken[], a, b) };
+  return exactMatches(sequence, trimmedPieces(pattern), lo, hi).map((r) => ({
+    key,
+    span: { start: tokens.starts[r.first], end: tokens.ends[r.last] },
+    firstWord: r.first,
+    lastWord: r.last,
+  }));
+}
+
+/**
+ * The exact matches of `pieces` among `sequence.words[lo, hi)`, as inclusive word
+ * ranges in order (the algorithm of this module's comment, on any word type).
+ */
+export function exactMatches<W>(sequence: ExactSequence<W>, pieces: readonly (readonly ExactToken<W>[])[], lo: number, hi: number): Array<{ first: number; last: number }> {
   if (pieces.length === 0) {
     return [];
   }
-  const words = tokens.words;
-  const { lo, hi } = wordRange(tokens, within);
+  const words = sequence.words;
   const totalMin = pieces.reduce((s, p) => s + minWords(p), 0);
   if (hi - lo < totalMin) {
     return [];
   }
   const results: { first: number; last: number }[] = [];
-  const starts = pieceStarts(tokens, pieces[0], lo, hi);
+  const starts = sequence.pieceStarts(pieces[0], lo, hi);
   for (let si = 0; si < starts.length; si++) {
     const first = starts[si];
     const limit = Math.min(hi, first + MAX_SPAN_WORDS);
     let end = pieceEnd(words, pieces[0], first, limit);
     for (let k = 1; k < pieces.length && end >= 0; k++) {
       const piece = pieces[k];
-      const cands = pieceStarts(tokens, piece, end, limit);
+      const cands = sequence.pieceStarts(piece, end, limit);
       let best = -1;
       for (let ci = 0; ci < cands.length; ci++) {
         const s = cands[ci];
@@ -275,14 +301,7 @@ export function findExactInTokens(key: string, tokens: Tokens, pattern: QuotePat
       byLast.set(r.last, r);
     }
   }
-  return [...byLast.values()]
-    .sort((a, b) => a.first - b.first)
-    .map((r) => ({
-      key,
-      span: { start: tokens.starts[r.first], end: tokens.ends[r.last] },
-      firstWord: r.first,
-      lastWord: r.last,
-    }));
+  return [...byLast.values()].sort((a, b) => a.first - b.first);
 }
 
 /* ------------------------------------------------------------------ */
