@@ -15,15 +15,18 @@ function check(dir: string) {
 }
 
 describe('bad input (CLI on a real folder)', () => {
-  it('diagnoses binary, non-UTF-8, UTF-16, empty and huge sources by name, and checks the rest', () => {
+  it('diagnoses binary, non-UTF-8, UTF-16 (LE and BE), empty and huge sources by name, and checks the rest', () => {
     const latin1 = Buffer.from('Le secr\xe9taire d\x92\xc9tat a parl\xe9.\n', 'latin1');
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Texte en UTF-16.\n', 'utf16le')]);
+    // Big-endian: the BOM FE FF, then each code unit high byte first (its NUL bytes would otherwise say "binary").
+    const utf16be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('Texte en UTF-16 big-endian.\n', 'utf16le').swap16()]);
     const huge = Buffer.alloc(50 * 1024 * 1024, 'mot ');
     const dir = workspace({
       ...CORPUS,
       'corpus/binary.txt': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01, 0x02]),
       'corpus/latin1.txt': latin1,
       'corpus/utf16.txt': utf16,
+      'corpus/utf16be.txt': utf16be,
       'corpus/empty.txt': '',
       'corpus/huge.txt': huge,
       'n.pnote': '«Pékin a nié ces accusations» [@a].\n\n«Texte» [@empty].\n',
@@ -33,6 +36,7 @@ describe('bad input (CLI on a real folder)', () => {
     assert.match(unreadable['corpus/binary.txt'], /binary/);
     assert.match(unreadable['corpus/latin1.txt'], /not valid UTF-8/);
     assert.match(unreadable['corpus/utf16.txt'], /UTF-16/);
+    assert.match(unreadable['corpus/utf16be.txt'] ?? '', /^corpus\/utf16be\.txt is UTF-16 encoded/);
     assert.match(unreadable['corpus/huge.txt'], /too large/);
     assert.equal(unreadable['corpus/empty.txt'], undefined, 'an empty file is a valid, empty source');
     assert.equal(report.summary.sources, 3);
@@ -65,6 +69,26 @@ describe('bad input (CLI on a real folder)', () => {
       const result = spawnSync(process.execPath, [CLI, 'check', dir], { encoding: 'utf8' });
       assert.equal(result.status, 2, corpus);
       assert.match(result.stderr, /outside the workspace/, corpus);
+    }
+  });
+
+  it('refuses a pnote.json metadata path that escapes: ../, an absolute path, a symlink to a file outside', () => {
+    const parent = makeWorkspace({}, 'pnote-meta-');
+    const dir = path.join(parent, 'ws');
+    const secret = path.join(parent, 'secret.json');
+    fs.writeFileSync(secret, JSON.stringify([{ id: 'a', title: 'SECRET TITLE' }]));
+    fs.mkdirSync(dir);
+    for (const [rel, text] of Object.entries({ ...CORPUS, 'n.pnote': '«Pékin a nié» [@a].\n' })) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    fs.symlinkSync(secret, path.join(dir, 'corpus', 'sources.json'));
+    for (const metadata of ['../secret.json', secret, 'corpus/sources.json', 'corpus/../../secret.json']) {
+      fs.writeFileSync(path.join(dir, 'pnote.json'), JSON.stringify({ metadata }));
+      const result = spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json', '--no-cache'], { encoding: 'utf8' });
+      assert.equal(result.status, 2, metadata);
+      assert.match(result.stderr, /"metadata" \(".*"\) points outside the workspace/, metadata);
+      assert.doesNotMatch(result.stdout + result.stderr, /SECRET/, metadata);
     }
   });
 

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { CORPUS } from '../unit/helpers';
 import { CLI, makeWorkspace } from './helpers';
 
-function run(args: string[], cwd?: string) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+function run(args: string[], cwd?: string, env: NodeJS.ProcessEnv = process.env) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -70,6 +70,34 @@ describe('pnote check (CLI)', () => {
     assert.match(bad.stderr, /outside the workspace/);
   });
 
+  it('exits 2 naming pnote.json when it is not valid JSON, and prints no report', () => {
+    const dir = makeWorkspace({ ...CORPUS, 'pnote.json': '{ "corpus": ', 'n.pnote': '«Texte inventé» [@a].\n' });
+    for (const format of ['text', 'json']) {
+      const { code, stdout, stderr } = run(['check', dir, '--format', format]);
+      assert.equal(code, 2, format);
+      assert.match(stderr, /^pnote: pnote\.json is not valid JSON: /m, format);
+      assert.equal(stdout, '', format);
+    }
+  });
+
+  it('reports a malformed metadata file (corpus/sources.json) as invalid-metadata on that file, and checks the rest', () => {
+    const dir = makeWorkspace({
+      ...CORPUS,
+      'pnote.json': '{ "metadata": "corpus/sources.json" }',
+      'corpus/sources.json': '[{ "id": "a", "title": ',
+      'n.pnote': '«Pékin a nié ces accusations» [@a].\n\n«Texte inventé» [@b].\n\n@ghost\n',
+    });
+    const { code, stdout, stderr } = run(['check', dir, '--format', 'json']);
+    assert.equal(code, 1, stderr);
+    const report = JSON.parse(stdout) as { summary: Record<string, number>; diagnostics: Array<{ file: string; code: string; message: string }> };
+    const metadata = report.diagnostics.filter((d) => d.file === 'corpus/sources.json');
+    assert.deepEqual(metadata.map((d) => d.code), ['invalid-metadata']);
+    assert.match(metadata[0].message, /corpus\/sources\.json/);
+    assert.deepEqual(report.diagnostics.filter((d) => d.file === 'n.pnote').map((d) => d.code), ['quote-not-found', 'unknown-entity']);
+    assert.equal(report.summary.sources, 2);
+    assert.equal(report.summary.citations, 2);
+  });
+
   it('checks the current folder by default and never writes to the workspace', () => {
     const dir = makeWorkspace({ ...CORPUS, 'n.pnote': '«Pekin a nié» [@a].\n' });
     const before = fs.readFileSync(path.join(dir, 'n.pnote'), 'utf8');
@@ -78,5 +106,114 @@ describe('pnote check (CLI)', () => {
     assert.equal(code, 0);
     assert.equal(fs.readFileSync(path.join(dir, 'n.pnote'), 'utf8'), before);
     assert.deepEqual(fs.readdirSync(dir, { recursive: true }).sort(), listing);
+  });
+
+  describe('the index cache (--cache-dir, --no-cache)', () => {
+    const NOTE = '«Pékin a nié ces accusations» [@a].\n\n«Washington interdit TikTok» [@b].\n';
+    const listing = (dir: string) => (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).sort();
+    const snapshot = (dir: string) => listing(dir).map((f) => [f, fs.statSync(path.join(dir, f)).isFile() ? fs.readFileSync(path.join(dir, f), 'base64') : 'dir']);
+    const json = (dir: string, ...options: string[]) => run(['check', dir, '--format', 'json', ...options]);
+
+    it('keeps one .pnix file in --cache-dir, none in the workspace; gives the same report from it, and never trusts it when stale or corrupt', () => {
+      const dir = makeWorkspace({ ...CORPUS, 'n.pnote': NOTE });
+      const cache = makeWorkspace({}, 'pnote-cache-dir-');
+      const workspaceBefore = snapshot(dir);
+
+      const first = json(dir, '--cache-dir', cache);
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(first.stderr, '');
+      const files = listing(cache);
+      assert.equal(files.length, 1, files.join());
+      assert.match(files[0], /^[0-9a-f]+\.pnix$/);
+      const file = path.join(cache, files[0]);
+      assert.deepEqual(snapshot(dir), workspaceBefore, 'nothing written in the workspace');
+
+      // Second run: the same report, from the cache (an up-to-date cache is not rewritten).
+      const inode = fs.statSync(file).ino;
+      const second = json(dir, '--cache-dir', cache);
+      assert.equal(second.code, first.code);
+      assert.equal(second.stdout, first.stdout);
+      assert.equal(fs.statSync(file).ino, inode, 'the second run restored the cache and had nothing to save');
+
+      // A source changes (same length, one word): the quotation is now a misquote, and the cache is not trusted for it.
+      const source = path.join(dir, 'corpus/a.txt');
+      fs.writeFileSync(source, fs.readFileSync(source, 'utf8').replace('Pékin a nié ces accusations', 'Pékin a nié ses accusations'));
+      const third = json(dir, '--cache-dir', cache);
+      const fresh = json(dir, '--no-cache');
+      assert.notEqual(third.stdout, first.stdout, 'the change is reported');
+      assert.equal(third.stdout, fresh.stdout);
+      assert.equal(third.code, fresh.code);
+      const codes = (JSON.parse(third.stdout) as { diagnostics: Array<{ file: string; code: string }> }).diagnostics.map((d) => `${d.file} ${d.code}`);
+      assert.equal(codes.length, 1, codes.join());
+      assert.match(codes[0], /^n\.pnote quote-(mismatch|not-found)$/);
+
+      // Corrupt the cache file: same report and exit status, and the file is replaced.
+      const bytes = fs.readFileSync(file);
+      for (let i = 0; i < 16; i++) {
+        const at = Math.floor(((i + 1) * bytes.length) / 18);
+        bytes[at] ^= 0xff;
+      }
+      fs.writeFileSync(file, bytes);
+      const fourth = json(dir, '--cache-dir', cache);
+      assert.equal(fourth.stdout, fresh.stdout);
+      assert.equal(fourth.code, fresh.code);
+      assert.deepEqual(listing(cache), files, 'still one cache file, no temporary file left');
+      assert.ok(!fs.readFileSync(file).equals(bytes), 'the corrupt cache file was replaced');
+      assert.deepEqual(snapshot(dir).filter(([f]) => f !== 'corpus/a.txt'), workspaceBefore.filter(([f]) => f !== 'corpus/a.txt'), 'nothing written in the workspace');
+    });
+
+    it('with --no-cache, neither reads nor writes a cache', () => {
+      const dir = makeWorkspace({ ...CORPUS, 'n.pnote': NOTE });
+      // A corrupt cache in the default folder ($XDG_CACHE_HOME/policy-notes) and in a --cache-dir: neither is read nor replaced.
+      const home = makeWorkspace({}, 'pnote-cache-home-');
+      const env = { ...process.env, XDG_CACHE_HOME: home };
+      const withCache = run(['check', dir, '--format', 'json'], undefined, env);
+      const [file] = listing(path.join(home, 'policy-notes'));
+      assert.match(file, /\.pnix$/, 'the default cache folder is $XDG_CACHE_HOME/policy-notes');
+      fs.writeFileSync(path.join(home, 'policy-notes', file), 'not a cache');
+      const empty = makeWorkspace({}, 'pnote-cache-dir-');
+      for (const options of [['--no-cache']]) {
+        const result = run(['check', dir, '--format', 'json', ...options], undefined, env);
+        assert.equal(result.code, withCache.code, options.join(' '));
+        assert.equal(result.stdout, withCache.stdout, options.join(' '));
+        assert.equal(result.stderr, '', options.join(' '));
+        assert.deepEqual(listing(empty), [], options.join(' '));
+        assert.deepEqual(listing(home), ['policy-notes', `policy-notes/${file}`], options.join(' '));
+        assert.equal(fs.readFileSync(path.join(home, 'policy-notes', file), 'utf8'), 'not a cache', options.join(' '));
+      }
+    });
+
+    it('exits 2 with a usage message when --cache-dir has no folder, or is given with --no-cache', () => {
+      const dir = makeWorkspace({ ...CORPUS, 'n.pnote': NOTE });
+      const cases: Array<[string[], RegExp]> = [
+        [['check', dir, '--cache-dir'], /--cache-dir needs a folder/],
+        [['check', dir, '--cache-dir='], /--cache-dir needs a folder/],
+        [['check', dir, '--cache-dir', '--no-cache'], /--cache-dir needs a folder/],
+        [['check', dir, '--no-cache', '--cache-dir', dir], /give one of --cache-dir and --no-cache/],
+        [['check', dir, '--cache-dir', '-x'], /--cache-dir needs a folder/],
+      ];
+      for (const [args, message] of cases) {
+        const { code, stdout, stderr } = run(args);
+        assert.equal(code, 2, args.join(' '));
+        assert.match(stderr, message, args.join(' '));
+        assert.match(stderr, /^Usage: pnote check/m);
+        assert.equal(stdout, '');
+      }
+      assert.equal(fs.existsSync(path.join(process.cwd(), '--no-cache')), false, 'no folder named after the option');
+    });
+
+    it('checks normally and warns on stderr when the cache cannot be written', () => {
+      const dir = makeWorkspace({ ...CORPUS, 'n.pnote': `${NOTE}\n«Texte inventé» [@a].\n` });
+      const parent = makeWorkspace({ 'regular-file': 'x' }, 'pnote-cache-dir-');
+      const unwritable = path.join(parent, 'regular-file', 'policy-notes');
+      const expected = json(dir, '--no-cache');
+      assert.equal(expected.code, 1, 'the note has an error');
+      const result = json(dir, '--cache-dir', unwritable);
+      assert.equal(result.code, expected.code);
+      assert.equal(result.stdout, expected.stdout);
+      assert.match(result.stderr, /^pnote: warning: the index cache .*regular-file.* was not saved: /m);
+      assert.equal(fs.readFileSync(path.join(parent, 'regular-file'), 'utf8'), 'x');
+      assert.deepEqual(listing(parent), ['regular-file']);
+    });
   });
 });

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { URI } from 'vscode-uri';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
@@ -23,6 +23,14 @@ export class TestClient {
   readonly logs: string[] = [];
   /** `$/progress` values received (work-done progress: begin, report, end). */
   readonly progress: Array<{ kind: string; title?: string }> = [];
+  /**
+   * Every request the server sent to this client, in order. A `workspace/applyEdit` is
+   * recorded and refused (`applied: false`); any method without a handler below is
+   * recorded and answered MethodNotFound.
+   */
+  readonly serverRequests: Array<{ method: string; params: unknown }> = [];
+  /** The server's answer to `initialize` (its capabilities). */
+  initializeResult: { capabilities: Record<string, unknown> } = { capabilities: {} };
   private versions = new Map<string, number>();
 
   private constructor(
@@ -31,7 +39,11 @@ export class TestClient {
     readonly root: string,
   ) {}
 
-  static async start(files: Record<string, string>, options: { pull?: boolean } = {}): Promise<TestClient> {
+  /**
+   * `settings`: what the client answers for the `policyNotes` configuration section
+   * (as VS Code's client would, `userLevelPaths` included).
+   */
+  static async start(files: Record<string, string>, options: { pull?: boolean; settings?: Record<string, unknown> } = {}): Promise<TestClient> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-lsp-'));
     for (const [rel, text] of Object.entries(files)) {
       const file = path.join(root, rel);
@@ -48,24 +60,48 @@ export class TestClient {
     connection.onNotification('window/logMessage', (params: { message: string }) => void client.logs.push(params.message));
     connection.onNotification('window/showMessage', (params: { message: string }) => void client.logs.push(params.message));
     connection.onNotification('policyNotes/statsChanged', () => client.notify());
-    connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.onRequest('client/registerCapability', () => null);
-    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
-    connection.onRequest('workspace/diagnostic/refresh', () => {
+    const answer = <P>(method: string, handler: (params: P) => unknown) =>
+      connection.onRequest(method, (params: P) => {
+        client.serverRequests.push({ method, params });
+        return handler(params);
+      });
+    answer('window/workDoneProgress/create', () => null);
+    answer('client/registerCapability', () => null);
+    answer('window/showMessageRequest', (params: { message: string }) => {
+      client.logs.push(params.message);
       client.notify();
       return null;
+    });
+    answer('workspace/configuration', (params: { items: Array<{ section?: string }> }) => params.items.map((item) => (item.section === 'policyNotes' ? (options.settings ?? {}) : {})));
+    answer('workspace/diagnostic/refresh', () => {
+      client.notify();
+      return null;
+    });
+    connection.onRequest((method: string, params: unknown) => {
+      client.serverRequests.push({ method, params });
+      if (method === 'workspace/applyEdit') {
+        return { applied: false, failureReason: 'the test client applies no edit' };
+      }
+      return new ResponseError(ErrorCodes.MethodNotFound, `the test client does not handle ${method}`);
     });
     connection.onNotification('$/progress', (params: { value: { kind: string; title?: string } }) => {
       client.progress.push(params.value);
       client.notify();
     });
     connection.listen();
-    await connection.sendRequest('initialize', {
+    client.initializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: client.uri(''),
       workspaceFolders: [{ uri: client.uri(''), name: 'test' }],
       capabilities: {
-        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, ...(options.pull ? { diagnostics: { refreshSupport: true } } : {}) },
+        // applyEdit and workspaceEdit as VS Code declares them: the server could send workspace/applyEdit (and must not).
+        workspace: {
+          configuration: true,
+          applyEdit: true,
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
+          didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
+          ...(options.pull ? { diagnostics: { refreshSupport: true } } : {}),
+        },
         window: { workDoneProgress: true },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, versionSupport: true },

@@ -290,11 +290,45 @@ describe('robustness: the server survives', function () {
       }
     });
 
-    it('wrote nothing: after renames, code actions, edits and a close, every file is byte-identical and none appeared', async () => {
-      await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri: client.uri('n.pnote') } });
-      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: client.uri('n.pnote') } });
+    it('wrote nothing: after renames, code actions, edits and a close, every file is byte-identical and none appeared, and no workspace/applyEdit was sent', async () => {
+      // Renames, quick fixes and edits on a note open only in the editor (so this test stands alone).
+      const EXTRA = '::: entity lonely\nname: L\n:::\n\n@lonely «Pékin a nié ces accusations» [@a, ¶3] et «Pekin a nie» [@a] [@zzz].\n';
+      await client.open('extra.pnote', EXTRA);
+      const published = await client.waitFor('diagnostics of extra.pnote', () => {
+        const d = client.diagnosticsOf('extra.pnote');
+        return d && d.version === 1 && d.diagnostics.length >= 3 && d;
+      });
+      const rename = await client.request<{ changes: Record<string, unknown[]> }>('textDocument/rename', { textDocument: { uri: client.uri('extra.pnote') }, position: positionOf(EXTRA, '@lonely', 0, 2), newName: 'alone' });
+      assert.equal(rename.changes[client.uri('extra.pnote')].length, 2, 'the rename is returned as edits');
+      let fixes = 0;
+      for (const diagnostic of published.diagnostics) {
+        const actions = await client.request<Array<{ edit?: unknown; command?: unknown }>>('textDocument/codeAction', { textDocument: { uri: client.uri('extra.pnote') }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+        for (const action of actions) {
+          assert.ok(action.edit, 'a quick fix is an edit in the response');
+          assert.equal(action.command, undefined, 'no quick fix runs a command (which could edit on the server side)');
+          fixes++;
+        }
+      }
+      assert.ok(fixes >= 2, `${fixes} quick fixes`); // the locator and the wording
+      await client.change('extra.pnote', EXTRA.replace('@lonely', '@alone').replace('¶3', '¶4'));
+      await client.request('textDocument/completion', { textDocument: { uri: client.uri('extra.pnote') }, position: positionOf(EXTRA, '@lonely', 0, 3) });
+      await client.waitFor('diagnostics of version 2', () => client.diagnosticsOf('extra.pnote')?.version === 2);
+      for (const rel of ['n.pnote', 'extra.pnote']) {
+        await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri: client.uri(rel) } });
+        await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: client.uri(rel) } });
+      }
       await client.request('policyNotes/checkWorkspace', {});
       assert.equal(snapshotDisk(), disk);
+      // The client declared workspace.applyEdit, so the server could have sent one: it sent none,
+      // nor any request outside those that cannot change a file.
+      const methods = client.serverRequests.map((r) => r.method);
+      assert.ok(!methods.includes('workspace/applyEdit'), 'workspace/applyEdit was sent');
+      const harmless = new Set(['window/workDoneProgress/create', 'client/registerCapability', 'client/unregisterCapability', 'workspace/configuration', 'workspace/diagnostic/refresh', 'workspace/workspaceFolders', 'window/showMessageRequest']);
+      assert.deepEqual(methods.filter((m) => !harmless.has(m)), [], 'a new kind of request: check it cannot write, then add it to `harmless`');
+      assert.ok(methods.includes('workspace/configuration'), 'server requests are recorded');
+      // Nor could a command do it behind the client's back: the server offers none.
+      assert.equal(client.initializeResult.capabilities.executeCommandProvider, undefined);
+      assert.ok(client.initializeResult.capabilities.renameProvider, 'capabilities are recorded');
     });
   });
 

@@ -1,5 +1,39 @@
 import { strict as assert } from 'node:assert';
+import * as nodeFs from 'node:fs';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
+import { NodeFileSystem } from '../../server/src/node/nodeFs';
+import type { ConfigSettings } from '../../server/src/workspace/config';
+import { MemoryFileSystem, type WorkspaceFileSystem } from '../../server/src/workspace/fs';
+import { createLanguageService } from '../../server/src/service';
 import { CORPUS, codesOf, workspaceOf } from './helpers';
+
+/** Delegates to `fs`, recording every path the service asks about (stat, realpath, listing) or reads. */
+function recording(fs: WorkspaceFileSystem): { fs: WorkspaceFileSystem; asked: string[]; read: string[] } {
+  const asked: string[] = [];
+  const read: string[] = [];
+  return {
+    asked,
+    read,
+    fs: {
+      readFile: (p) => (read.push(p), fs.readFile(p)),
+      stat: (p) => (asked.push(p), fs.stat(p)),
+      readDirectory: (p) => (asked.push(p), fs.readDirectory(p)),
+      realpath: (p) => (asked.push(p), fs.realpath(p)),
+    },
+  };
+}
+
+/** Loads a service over `fs` with editor `settings`; returns it with the paths it touched. */
+async function loadWith(fs: WorkspaceFileSystem, settings?: ConfigSettings) {
+  const spy = recording(fs);
+  const service = createLanguageService({ fs: spy.fs, settings });
+  await service.load();
+  return { service, asked: spy.asked, read: spy.read };
+}
+
+/** A path the service may touch: workspace-relative, normalised, not climbing out. */
+const inside = (p: string) => p === '' || (!p.startsWith('/') && !p.startsWith('..') && !p.includes('/../') && !p.includes('%') && !/^[A-Za-z]:/.test(p));
 
 /** A note checked against the two-source test corpus; returns [code, covered text] pairs. */
 async function check(note: string, extra: Record<string, string> = {}): Promise<Array<[string, string]>> {
@@ -235,6 +269,87 @@ describe('checks', () => {
         const { service } = await workspaceOf({ 'pnote.json': JSON.stringify({ corpus }), 'note.pnote': 'x\n' });
         assert.equal(service.workspace.configFatal, true, corpus);
         assert.match(service.diagnostics('pnote.json')[0].message, /outside the workspace/);
+      }
+    });
+
+    it('rejects metadata paths outside the workspace, and touches nothing there', async () => {
+      const note = '«Pékin a nié» [@a].\n';
+      for (const metadata of ['../x.json', '/etc/passwd', 'corpus/../../x.json', '..%2Fx.json', '..\\x.json', 'C:\\x.json']) {
+        const { service, asked, read } = await loadWith(new MemoryFileSystem({ ...CORPUS, 'pnote.json': JSON.stringify({ metadata }), 'note.pnote': note }));
+        assert.equal(service.workspace.configFatal, true, metadata);
+        const problems = service.diagnostics('pnote.json');
+        assert.deepEqual(problems.map((d) => d.code), ['invalid-config'], metadata);
+        assert.match(problems[0].message, /"metadata" \(".*"\) points outside the workspace/, metadata);
+        assert.deepEqual([...asked, ...read].filter((p) => !inside(p)), [], metadata);
+        assert.ok(!read.some((p) => p.endsWith('.json') && p !== 'pnote.json'), `${metadata}: no metadata file read (${read.join()})`);
+      }
+    });
+
+    it('rejects editor settings (corpus, metadata) pointing outside the workspace, and touches nothing there', async () => {
+      const files = { ...CORPUS, 'note.pnote': '«Pékin a nié» [@a].\n' };
+      const cases: ConfigSettings[] = [
+        { corpus: '../elsewhere' },
+        { corpus: '/etc' },
+        { corpus: 'corpus/../../elsewhere' },
+        { corpus: '..%2Felsewhere' },
+        { metadata: '../sources.json' },
+        { metadata: '/etc/passwd' },
+        { metadata: '..%2Fsources.json' },
+      ];
+      for (const settings of cases) {
+        const what = JSON.stringify(settings);
+        const { service, asked, read } = await loadWith(new MemoryFileSystem(files), settings);
+        assert.equal(service.workspace.configFatal, true, what);
+        // A setting has no file: its problem is a configuration problem (the server shows it), not a diagnostic on pnote.json.
+        assert.deepEqual(service.diagnostics('pnote.json'), [], what);
+        assert.equal(service.workspace.configProblems.length, 1, what);
+        assert.match(service.workspace.configProblems[0].message, /^setting "(corpus|metadata)" \(".*"\) points outside the workspace/, what);
+        assert.deepEqual([...asked, ...read].filter((p) => !inside(p)), [], what);
+      }
+      // pnote.json wins over a setting: an inside corpus in the file, an outside one in the settings, is fine.
+      const both = await loadWith(new MemoryFileSystem({ ...files, 'pnote.json': '{ "corpus": "corpus" }' }), { corpus: '../elsewhere' });
+      assert.equal(both.service.workspace.configFatal, false);
+      assert.deepEqual(both.service.diagnostics('note.pnote'), []);
+    });
+
+    it('rejects pnote.json and setting paths that lead outside through a symlink, and reads nothing there (Node file system)', async () => {
+      const parent = nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'pnote-config-links-'));
+      try {
+        const root = nodePath.join(parent, 'ws');
+        for (const [rel, text] of Object.entries({ ...CORPUS, 'note.pnote': '«Pékin a nié» [@a].\n' })) {
+          nodeFs.mkdirSync(nodePath.dirname(nodePath.join(root, rel)), { recursive: true });
+          nodeFs.writeFileSync(nodePath.join(root, rel), text);
+        }
+        nodeFs.mkdirSync(nodePath.join(parent, 'outside-corpus'));
+        nodeFs.writeFileSync(nodePath.join(parent, 'outside-corpus', 'secret.txt'), 'Secret.\n');
+        nodeFs.writeFileSync(nodePath.join(parent, 'secret.json'), JSON.stringify([{ id: 'a', title: 'SECRET TITLE' }]));
+        nodeFs.symlinkSync(nodePath.join(parent, 'secret.json'), nodePath.join(root, 'linked.json'));
+        nodeFs.symlinkSync(nodePath.join(parent, 'outside-corpus'), nodePath.join(root, 'linked-corpus'));
+        const cases: Array<[string, ConfigSettings, string | undefined]> = [
+          ['pnote.json metadata', {}, '{ "metadata": "linked.json" }'],
+          ['pnote.json corpus', {}, '{ "corpus": "linked-corpus" }'],
+          ['setting metadata', { metadata: 'linked.json' }, undefined],
+          ['setting corpus', { corpus: 'linked-corpus' }, undefined],
+        ];
+        for (const [what, settings, config] of cases) {
+          nodeFs.rmSync(nodePath.join(root, 'pnote.json'), { force: true });
+          if (config) {
+            nodeFs.writeFileSync(nodePath.join(root, 'pnote.json'), config);
+          }
+          const { service, read } = await loadWith(await NodeFileSystem.open(root), settings);
+          assert.equal(service.workspace.configFatal, true, what);
+          assert.match(service.workspace.configProblems.map((p) => p.message).join('\n'), /points outside the workspace/, what);
+          if (config) {
+            assert.match(service.diagnostics('pnote.json')[0]?.message ?? '', /points outside the workspace/, what);
+          }
+          assert.deepEqual(read.filter((p) => p.startsWith('linked')), [], `${what}: read through the link`);
+          assert.equal(service.stats().sources, 2, `${what}: the workspace's own corpus, not the linked one`);
+          const card = service.hover('note.pnote', { line: 0, character: 16 }); // on the citation [@a]
+          assert.ok(card, `${what}: a hover on the citation`);
+          assert.doesNotMatch(card.markdown, /SECRET/, `${what}: the linked metadata's title`);
+        }
+      } finally {
+        nodeFs.rmSync(parent, { recursive: true, force: true });
       }
     });
 

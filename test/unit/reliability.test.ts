@@ -6,6 +6,7 @@
  * Linear-time parsing is proven in robustness-linear.test.ts.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -197,6 +198,27 @@ describe('reliability', () => {
       const ignore = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter(Boolean);
       assert.equal(ignore[0], '**');
       assert.deepEqual(ignore.filter((l) => l.startsWith('!')).sort(), ['!LICENSE', '!dist/cli.js', '!dist/extension.js', '!dist/server.js', '!language-configuration.json', '!package.json', '!snippets/**', '!syntaxes/**']);
+    });
+
+    it('packages exactly the bundles and static assets, as `vsce ls` lists them (needs dist/: npm run build)', function () {
+      // vsce walks the whole repository (not node_modules): a few seconds when .bench/ holds generated workspaces.
+      this.timeout(60_000);
+      const bundles = ['dist/cli.js', 'dist/extension.js', 'dist/server.js'];
+      if (!bundles.every((f) => fs.existsSync(path.join(ROOT, f)))) {
+        this.skip(); // dist/ not built: `npm run build` first (npm test does)
+      }
+      // The README vsce adds is the one `npm run package` names.
+      const readme = /--readme-path\s+(\S+)/.exec(manifest.scripts.package)?.[1];
+      assert.equal(readme, 'docs/vscode-extension.md');
+      assert.match(manifest.scripts.package, /vsce package --no-dependencies /);
+      const vsce = path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
+      const result = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies', '--readme-path', readme], { cwd: ROOT, encoding: 'utf8', timeout: 55_000 });
+      assert.equal(result.status, 0, result.stderr);
+      const files = result.stdout.split('\n').filter(Boolean).sort();
+      assert.deepEqual(files, ['LICENSE', ...bundles, readme, 'language-configuration.json', 'package.json', 'snippets/pnote.json', 'syntaxes/pnote.tmLanguage.json'].sort());
+      for (const file of files) {
+        assert.doesNotMatch(file, /\.(ts|map)$|^(test|examples|node_modules|server|client|scripts|\.bench)\//, file);
+      }
     });
   });
 });

@@ -61,13 +61,16 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     let value: string | undefined;
-    if (arg === '--no-cache') {
-      cacheDir = null;
-      continue;
-    }
-    if (arg === '--cache-dir' || arg.startsWith('--cache-dir=')) {
+    if (arg === '--no-cache' || arg === '--cache-dir' || arg.startsWith('--cache-dir=')) {
+      if (cacheDir !== undefined) {
+        throw new UsageError('give one of --cache-dir and --no-cache, once');
+      }
+      if (arg === '--no-cache') {
+        cacheDir = null;
+        continue;
+      }
       const folder = arg === '--cache-dir' ? rest[++i] : arg.slice('--cache-dir='.length);
-      if (!folder) {
+      if (!folder || (arg === '--cache-dir' && folder.startsWith('-'))) {
         throw new UsageError('--cache-dir needs a folder');
       }
       cacheDir = folder;

@@ -45,6 +45,25 @@ export interface IndexCache {
   readonly context: string;
 }
 
+/** `a/./b/../c` → `a/c`, keeping leading `..` (for folders admitted outside the workspace); undefined when absolute. */
+function normalizeClimbing(path: string): string | undefined {
+  if (path.startsWith('/')) {
+    return undefined;
+  }
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') {
+      continue;
+    }
+    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..') {
+      out.pop();
+    } else {
+      out.push(part);
+    }
+  }
+  return out.join('/');
+}
+
 /** Joins workspace-relative path segments, dropping empty ones. */
 export function joinPath(...parts: string[]): string {
   return parts.filter((p) => p !== '').join('/');
@@ -136,7 +155,8 @@ export class MemoryFileSystem implements WorkspaceFileSystem {
   }
 
   async realpath(path: string): Promise<string | undefined> {
-    const normal = this.external.some((e) => path === e || path.startsWith(`${e}/`)) ? path : normalizeRelativePath(path);
+    const lexical = normalizeClimbing(path);
+    const normal = lexical !== undefined && this.external.some((e) => lexical === e || lexical.startsWith(`${e}/`)) ? lexical : normalizeRelativePath(path);
     if (normal === undefined) {
       return undefined;
     }

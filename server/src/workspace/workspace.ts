@@ -193,8 +193,12 @@ export class Workspace implements SymbolContext {
       this.changedPaths.add(path);
     }
     this.fileProblems.clear();
+    // Problems of pnote.json are diagnostics on it; those of editor settings have no
+    // file to stand in (the server shows them as a message, see configProblems).
     for (const problem of loaded.problems) {
-      this.addFileProblem(problem.file ?? CONFIG_FILE, 'invalid-config', problem.message, loaded.fatal ? 'error' : 'warning');
+      if (problem.file !== undefined) {
+        this.addFileProblem(problem.file, 'invalid-config', problem.message, loaded.fatal ? 'error' : 'warning');
+      }
     }
     const restored = await this.restoreIndex();
     this.corpus = restored ?? new Corpus();
