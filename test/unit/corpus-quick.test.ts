@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Corpus } from '../../server/src/corpus/corpus';
-import { findExact } from '../../server/src/corpus/match';
+import { findExact, findNear } from '../../server/src/corpus/match';
 import { parseQuote } from '../../server/src/corpus/quote';
 import { createSource, paragraphRange } from '../../server/src/corpus/source';
-import { tokenize, wordHashes, hashWord } from '../../server/src/corpus/tokenize';
+import { tokenize, wordEndFrom, wordHashes, hashWord } from '../../server/src/corpus/tokenize';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/corpus');
 
@@ -25,7 +25,35 @@ describe('corpus: matching on word ids', () => {
       const { hashes, starts } = wordHashes(text);
       assert.deepEqual([...hashes], tokens.words.map(hashWord));
       assert.deepEqual([...starts], [...tokens.starts]);
+      assert.deepEqual([...starts].map((start) => wordEndFrom(text, start)), [...tokens.ends]);
     }
+  });
+
+  it('finds the same near matches on word ids as on tokens, within locators too', () => {
+    let compared = 0;
+    for (const source of sources) {
+      const near = corpus.nearSource(source.key)!;
+      const { words } = source.tokens;
+      for (let i = 0; i + 9 <= words.length; i += 11) {
+        const original = source.text.slice(source.tokens.starts[i], source.tokens.ends[i + 8]);
+        const variants = [
+          original.replace(/\p{L}+/u, 'changé'), // a changed word
+          original.replace(/\s+\S+/u, ''), // a dropped word
+          original.normalize('NFD').replace(/\p{M}/gu, ''), // accents dropped
+          original.replace(/\s+/u, ' [nous] '), // an insertion
+          `${original.split(/\s+/).slice(0, 3).join(' ')} […] ${original.split(/\s+/).slice(5).join(' ')}`,
+        ];
+        for (const text of variants) {
+          const pattern = parseQuote(text);
+          for (const within of [undefined, paragraphRange(source, 2)]) {
+            const onTokens = findNear(source, pattern, within);
+            assert.deepEqual(findNear(near, pattern, within), onTokens, text);
+            compared += onTokens ? 1 : 0;
+          }
+        }
+      }
+    }
+    assert.ok(compared > 200, `${compared}`);
   });
 
   it('finds what findExact finds, for every window of words of every paragraph, inside locators too', () => {

@@ -92,7 +92,9 @@ export function judgeQuotation(corpus: Corpus, pattern: QuotePattern, items: rea
   }
   let best: { item: CitationItem; source: SourceInfo; near: NearMatch } | undefined;
   for (const { item, source, within } of cited) {
-    const near = (within && findNear(source, pattern, within)) || findNear(source, pattern);
+    // On the index's word ids when it has them (no tokenising); the same answer either way.
+    const words = corpus.nearSource(source.key) ?? source;
+    const near = (within && findNear(words, pattern, within)) || findNear(words, pattern);
     if (near && (!best || near.similarity > best.near.similarity)) {
       best = { item, source, near };
     }

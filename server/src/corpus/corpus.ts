@@ -37,10 +37,10 @@
  * tokens themselves are not kept (source.ts caches them in a bounded LRU).
  */
 import { ClosestStrings } from '../common/closest';
-import { exactMatches, findExactInTokens, lowerBound, type ExactSequence, type ExactToken } from './match';
+import { exactMatches, findExactInTokens, lowerBound, type ExactSequence, type ExactToken, type NearSource } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
-import { hashWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
+import { foldWord, hashWord, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
 
@@ -113,8 +113,8 @@ export interface CorpusSnapshot {
   tables: Record<SnapshotTable, Uint32Array>;
 }
 
-export type SnapshotTable = 'vocabKeys' | 'vocabIds' | 'df' | 'wordHeads' | 'wordNodeSource' | 'wordNodeNext' | 'fpHeads' | 'fpNodeHash' | 'fpNodeSource' | 'fpNodeNext';
-export const SNAPSHOT_TABLES: readonly SnapshotTable[] = ['vocabKeys', 'vocabIds', 'df', 'wordHeads', 'wordNodeSource', 'wordNodeNext', 'fpHeads', 'fpNodeHash', 'fpNodeSource', 'fpNodeNext'];
+export type SnapshotTable = 'vocabKeys' | 'vocabIds' | 'df' | 'foldOf' | 'wordHeads' | 'wordNodeSource' | 'wordNodeNext' | 'fpHeads' | 'fpNodeHash' | 'fpNodeSource' | 'fpNodeNext';
+export const SNAPSHOT_TABLES: readonly SnapshotTable[] = ['vocabKeys', 'vocabIds', 'df', 'foldOf', 'wordHeads', 'wordNodeSource', 'wordNodeNext', 'fpHeads', 'fpNodeHash', 'fpNodeSource', 'fpNodeNext'];
 
 /** "No node" in chains. */
 const NIL = 0xffffffff;
@@ -243,6 +243,8 @@ export class Corpus {
   private vocabIds: Uint32Array = new Uint32Array(1 << 16);
   private vocabSize = 0;
   private df: Uint32Array = new Uint32Array(1024);
+  /** Per word id, the hash of its folded form (`foldWord`: no diacritics), for near matching on ids. */
+  private foldOf: Uint32Array = new Uint32Array(1024);
   // Word postings.
   private wordHeads: Uint32Array = new Uint32Array(1024).fill(NIL);
   private readonly wordNodeSource = new Column(1 << 16);
@@ -329,7 +331,7 @@ export class Corpus {
     this.ranks = undefined;
 
     const words = wordHashes(source.text);
-    const ids = this.internWords(words.hashes);
+    const ids = this.internWords(words.hashes, source.text, words.starts);
     this.wordIds[id] = ids;
     this.wordStarts[id] = words.starts;
     let nodes = 0;
@@ -438,6 +440,7 @@ export class Corpus {
         vocabKeys: this.vocabKeys,
         vocabIds: this.vocabIds,
         df: this.df,
+        foldOf: this.foldOf,
         wordHeads: this.wordHeads,
         wordNodeSource: this.wordNodeSource.data.subarray(0, this.wordNodeSource.length),
         wordNodeNext: this.wordNodeNext.data.subarray(0, this.wordNodeNext.length),
@@ -467,7 +470,7 @@ export class Corpus {
       vocabCapacity >= 2 && (vocabCapacity & (vocabCapacity - 1)) === 0 &&
       t.vocabIds.length === vocabCapacity &&
       snapshot.vocabSize * 2 <= vocabCapacity &&
-      t.df.length >= snapshot.vocabSize && t.wordHeads.length === t.df.length &&
+      t.df.length >= snapshot.vocabSize && t.wordHeads.length === t.df.length && t.foldOf.length === t.df.length &&
       t.wordNodeNext.length === nodes && t.fpNodeSource.length === fpNodes && t.fpNodeNext.length === fpNodes &&
       snapshot.entries.length === snapshot.words.length && snapshot.entries.length === snapshot.starts.length &&
       snapshot.entries.every((e, i) => Number.isInteger(e.id) && e.id >= 0 && e.id < snapshot.idCount && snapshot.words[i].length === snapshot.starts[i].length) &&
@@ -484,6 +487,7 @@ export class Corpus {
     corpus.vocabIds = t.vocabIds;
     corpus.vocabSize = snapshot.vocabSize;
     corpus.df = t.df;
+    corpus.foldOf = t.foldOf;
     corpus.wordHeads = t.wordHeads;
     corpus.wordNodeSource.restore(t.wordNodeSource);
     corpus.wordNodeNext.restore(t.wordNodeNext);
@@ -708,6 +712,54 @@ export class Corpus {
     return matches;
   }
 
+  /**
+   * Near matching's view of a source on its word ids (no tokenising): words compare
+   * by vocabulary id, folded words by the hash of their folded form. Undefined when
+   * the source is not indexed.
+   */
+  nearSource(key: string): NearSource | undefined {
+    const id = this.byKey.get(key);
+    const words = id === undefined ? undefined : this.wordIds[id];
+    const starts = id === undefined ? undefined : this.wordStarts[id];
+    const source = id === undefined ? undefined : this.sources[id];
+    if (!words || !starts || !source) {
+      return undefined;
+    }
+    const text = source.text;
+    const foldOf = this.foldOf;
+    let unknown = 0;
+    return {
+      key,
+      text,
+      range: (within) => {
+        if (!within) {
+          return { lo: 0, hi: words.length };
+        }
+        const lo = lowerBound(starts, within.start);
+        let hi = lowerBound(starts, within.end);
+        while (hi > lo && wordEndFrom(text, starts[hi - 1]) > within.end) {
+          hi--;
+        }
+        return { lo, hi };
+      },
+      startOf: (i) => starts[i],
+      endOf: (i) => wordEndFrom(text, starts[i]),
+      // A quotation word no source has gets a key no source word has (ids are ≥ 0).
+      keysOf: (word) => [this.lookupWord(hashWord(word)) ?? --unknown, hashWord(foldWord(word))],
+      code: (lo, hi, exactIds, foldIds) => {
+        const n = hi - lo;
+        const exact = new Int32Array(n);
+        const folded = new Int32Array(n);
+        for (let j = 0; j < n; j++) {
+          const w = words[lo + j];
+          exact[j] = exactIds.get(w) ?? -1;
+          folded[j] = foldIds.get(foldOf[w]) ?? -1;
+        }
+        return { exact, folded };
+      },
+    };
+  }
+
   /** Keys of the sources that may hold `pattern` (a superset of those that do). For tests and tools. */
   candidateKeys(pattern: QuotePattern): string[] {
     return this.candidates(pattern).map((id) => this.sources[id]!.key);
@@ -729,8 +781,8 @@ export class Corpus {
     }
   }
 
-  /** Dense ids of word hashes, adding new words to the vocabulary. */
-  private internWords(hashes: Uint32Array): Uint32Array {
+  /** Dense ids of word hashes, adding new words (found at `starts` in `text`) to the vocabulary. */
+  private internWords(hashes: Uint32Array, text: string, starts: Uint32Array): Uint32Array {
     const ids = new Uint32Array(hashes.length);
     for (let i = 0; i < hashes.length; i++) {
       const h = hashes[i];
@@ -756,10 +808,16 @@ export class Corpus {
           const df = new Uint32Array(this.df.length * 2);
           df.set(this.df);
           this.df = df;
+          const folds = new Uint32Array(this.df.length);
+          folds.set(this.foldOf);
+          this.foldOf = folds;
           const heads = new Uint32Array(this.wordHeads.length * 2).fill(NIL);
           heads.set(this.wordHeads);
           this.wordHeads = heads;
         }
+        // A new word: its folded form, once (near matching compares it).
+        const start = starts[i];
+        this.foldOf[id - 1] = hashWord(foldWord(normalizeWord(text.slice(start, wordEndFrom(text, start)))));
       }
       ids[i] = id - 1;
     }

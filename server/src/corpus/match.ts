@@ -344,9 +344,15 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-function codePieces(pieces: PatternToken[][]): { coded: CodedPiece[]; exactIds: Map<string, number>; foldIds: Map<string, number> } {
-  const exactIds = new Map<string, number>();
-  const foldIds = new Map<string, number>();
+/** Keys of a quotation word: its exact form and its folded form, as the source side compares them. */
+type WordKeys = (word: string) => [exact: string | number, folded: string | number];
+
+/** Keys of normalised word strings (the tokens of a source). */
+const stringKeys: WordKeys = (word) => [word, foldWord(word)];
+
+function codePieces(pieces: PatternToken[][], keysOf: WordKeys): { coded: CodedPiece[]; exactIds: Map<string | number, number>; foldIds: Map<string | number, number> } {
+  const exactIds = new Map<string | number, number>();
+  const foldIds = new Map<string | number, number>();
   const coded = pieces.map((piece) => {
     const c: CodedPiece = {
       exact: new Int32Array(piece.length),
@@ -362,16 +368,16 @@ function codePieces(pieces: PatternToken[][]): { coded: CodedPiece[]; exactIds: 
         return;
       }
       c.words++;
-      let e = exactIds.get(t.word);
+      const [exactKey, foldKey] = keysOf(t.word);
+      let e = exactIds.get(exactKey);
       if (e === undefined) {
         e = exactIds.size;
-        exactIds.set(t.word, e);
+        exactIds.set(exactKey, e);
       }
-      const f = foldWord(t.word);
-      let fi = foldIds.get(f);
+      let fi = foldIds.get(foldKey);
       if (fi === undefined) {
         fi = foldIds.size;
-        foldIds.set(f, fi);
+        foldIds.set(foldKey, fi);
       }
       c.exact[i] = e;
       c.folded[i] = fi;
@@ -381,7 +387,7 @@ function codePieces(pieces: PatternToken[][]): { coded: CodedPiece[]; exactIds: 
   return { coded, exactIds, foldIds };
 }
 
-function codeSource(words: string[], lo: number, hi: number, exactIds: Map<string, number>, foldIds: Map<string, number>): Coded {
+function codeSource(words: string[], lo: number, hi: number, exactIds: Map<string | number, number>, foldIds: Map<string | number, number>): Coded {
   const n = hi - lo;
   const exact = new Int32Array(n);
   const folded = new Int32Array(n);
@@ -401,6 +407,38 @@ function codeSource(words: string[], lo: number, hi: number, exactIds: Map<strin
     }
   }
   return { exact, folded };
+}
+
+/**
+ * What near matching needs of a source: its words' offsets and a coding of its words
+ * against the quotation's. From its tokens ({@link tokenNearSource}), or from the
+ * corpus index's word ids without tokenising (corpus.ts).
+ */
+export interface NearSource {
+  readonly key: string;
+  readonly text: string;
+  /** Word index range `[lo, hi)` of the words lying entirely inside `within` (all words without). */
+  range(within?: Span): { lo: number; hi: number };
+  startOf(word: number): number;
+  endOf(word: number): number;
+  /** The quotation words' keys, comparable with what {@link code} looks up. */
+  keysOf: WordKeys;
+  /** Codes of words `[lo, hi)`: the index of the quotation word each equals, exactly and folded (-1: none). */
+  code(lo: number, hi: number, exactIds: Map<string | number, number>, foldIds: Map<string | number, number>): Coded;
+}
+
+/** A {@link NearSource} on the source's tokens. */
+export function tokenNearSource(source: SourceInfo): NearSource {
+  const tokens = source.tokens;
+  return {
+    key: source.key,
+    text: source.text,
+    range: (within) => wordRange(tokens, within),
+    startOf: (i) => tokens.starts[i],
+    endOf: (i) => tokens.ends[i],
+    keysOf: stringKeys,
+    code: (lo, hi, exactIds, foldIds) => codeSource(tokens.words, lo, hi, exactIds, foldIds),
+  };
 }
 
 function subCost(piece: CodedPiece, i: number, src: Coded, j: number): number {
@@ -614,20 +652,20 @@ function bestAlignment(piece: CodedPiece, src: Coded, regions: [number, number][
  * Meant for when {@link findExact} found nothing; an exact match would come back
  * with similarity 1.
  */
-export function findNear(source: SourceInfo, pattern: QuotePattern, within?: Span): NearMatch | undefined {
+export function findNear(source: SourceInfo | NearSource, pattern: QuotePattern, within?: Span): NearMatch | undefined {
+  const near = 'code' in source ? source : tokenNearSource(source);
   const pieces = trimmedPieces(pattern);
   if (pieces.length === 0) {
     return undefined;
   }
-  const tokens = source.tokens;
-  const { lo, hi } = wordRange(tokens, within);
+  const { lo, hi } = near.range(within);
   if (hi <= lo) {
     return undefined;
   }
-  const { coded, exactIds, foldIds } = codePieces(pieces);
+  const { coded, exactIds, foldIds } = codePieces(pieces, near.keysOf);
   const total = coded.reduce((s, p) => s + p.words, 0);
   const maxCost = Math.floor((1 - NEAR_MIN_SIMILARITY) * COST_EDIT * total + 1e-9);
-  const src = codeSource(tokens.words, lo, hi, exactIds, foldIds);
+  const src = near.code(lo, hi, exactIds, foldIds);
   const n = hi - lo;
 
   // Anchor: the piece with the most words.
@@ -703,12 +741,12 @@ export function findNear(source: SourceInfo, pattern: QuotePattern, within?: Spa
   const parts: string[] = [];
   for (const al of aligned) {
     if (al && al.first <= al.last) {
-      parts.push(source.text.slice(tokens.starts[lo + al.first], tokens.ends[lo + al.last]));
+      parts.push(near.text.slice(near.startOf(lo + al.first), near.endOf(lo + al.last)));
     }
   }
   return {
-    key: source.key,
-    span: { start: tokens.starts[lo + first], end: tokens.ends[lo + last] },
+    key: near.key,
+    span: { start: near.startOf(lo + first), end: near.endOf(lo + last) },
     firstWord: lo + first,
     lastWord: lo + last,
     wording: parts.join(' […] '),

@@ -12,7 +12,9 @@ import {
   LSPErrorCodes,
   type CancellationToken,
   FileChangeType,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
@@ -201,8 +203,8 @@ export function startServer(connection: Connection): void {
       await folder.service.load((done, total, message) => progress?.report(Math.round((100 * done) / Math.max(1, total)), `${message} (${done}/${total})`));
       syncOpenDocuments(folder);
       for (const problem of folder.service.workspace.configProblems) {
-        // A request (it could carry actions): a client that cannot show it must not leave a rejected promise behind.
-        connection.window.showWarningMessage(`Policy Notes: ${problem.message}`).catch(() => connection.console.warn(`Policy Notes: ${problem.message}`));
+        // A notification (showWarningMessage would send a request, whose failure in a client without it would go unhandled).
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Policy Notes: ${problem.message}` });
       }
     } finally {
       progress?.done();
