@@ -44,6 +44,9 @@ import { foldWord, hashWord, normalizeWord, tokenize, wordEndFrom, wordHashes } 
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
 
+/** Source ids kept in memoised word postings, at most (8 bytes each in a JS array: ~16 MB). */
+const MAX_MEMO_POSTINGS = 2_000_000;
+
 /** How many of a quotation's rarest words may narrow its candidate sources. */
 const RARE_WORDS = 4;
 
@@ -69,6 +72,17 @@ class Column {
   }
   clear(): void {
     this.length = 0;
+  }
+  /** Appends `n` slots (to be filled through `data`); returns the index of the first. */
+  reserve(n: number): number {
+    const first = this.length;
+    if (first + n > this.data.length) {
+      const next = new Uint32Array(Math.max(first + n, Math.ceil(this.data.length * 1.5) + 16));
+      next.set(this.data.subarray(0, first));
+      this.data = next;
+    }
+    this.length += n;
+    return first;
   }
   /** Takes `data` as the column's content (no copy). */
   restore(data: Uint32Array): void {
@@ -195,6 +209,26 @@ function matchesExactly(text: string, pattern: QuotePattern): boolean {
   return findExactInTokens('', tokens, pattern).some((m) => m.firstWord === 0 && m.lastWord === tokens.words.length - 1);
 }
 
+/**
+ * Whether a match found on word ids holds the quotation's very words (not words that
+ * only share a hash). One run of words: word i of the source, normalised, must be word i
+ * of the quotation; anything else is matched again on the words of the span.
+ */
+function verified(text: string, starts: Uint32Array, first: number, pieces: ExactToken<number>[][], pattern: QuotePattern, span: Span): boolean {
+  const words = trimmedPieces(pattern);
+  if (pieces.length !== 1 || words[0].some((t) => t.kind !== 'word')) {
+    return matchesExactly(text.slice(span.start, span.end), pattern);
+  }
+  const run = words[0] as Array<{ kind: 'word'; word: string }>;
+  for (let i = 0; i < run.length; i++) {
+    const start = starts[first + i];
+    if (normalizeWord(text.slice(start, wordEndFrom(text, start))) !== run[i].word) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** First position of `run` in `words` at or after `from`, -1 when absent. */
 function indexOfRun(words: Uint32Array, run: Uint32Array, from: number): number {
   const first = run[0];
@@ -233,6 +267,9 @@ export class Corpus {
   private ranks?: Uint32Array;
   /** Per source id, the content tag it was added with (see {@link add}). */
   private readonly tags: (string | undefined)[] = [];
+  /** See {@link wordPostings}; cleared whenever a source is added or dropped. */
+  private readonly postingsMemo = new Map<number, number[]>();
+  private postingsMemoSize = 0;
   /** Entries of a restored snapshot that no source claimed yet, by key. */
   private readonly detached = new Map<string, { id: number; tag: string }>();
   private changedSinceSnapshot = true;
@@ -323,6 +360,7 @@ export class Corpus {
       this.drop(restored.id);
     }
     this.changedSinceSnapshot = true;
+    this.postingsMemo.clear();
     const id = this.sources.length;
     this.sources.push(source);
     this.tags[id] = tag;
@@ -335,31 +373,56 @@ export class Corpus {
     this.wordIds[id] = ids;
     this.wordStarts[id] = words.starts;
     let nodes = 0;
-    // Word postings, once per distinct word.
+    // Word postings, once per distinct word: the distinct words first (tables in
+    // locals: this loop runs once per word of the corpus), then their nodes at once.
     const stamp = this.nextStamp(this.vocabSize);
+    const wordStamp = this.wordStamp;
+    const df = this.df;
+    const distinct = new Uint32Array(ids.length);
+    let k = 0;
     for (let i = 0; i < ids.length; i++) {
       const w = ids[i];
-      if (this.wordStamp[w] === stamp) {
-        continue;
+      if (wordStamp[w] !== stamp) {
+        wordStamp[w] = stamp;
+        df[w]++;
+        distinct[k++] = w;
       }
-      this.wordStamp[w] = stamp;
-      this.df[w]++;
-      const node = this.wordNodeSource.push(id);
-      this.wordNodeNext.push(this.wordHeads[w]);
-      this.wordHeads[w] = node;
-      nodes++;
     }
+    const firstNode = this.wordNodeSource.reserve(k);
+    this.wordNodeNext.reserve(k);
+    const nodeSource = this.wordNodeSource.data;
+    const nodeNext = this.wordNodeNext.data;
+    const heads = this.wordHeads;
+    for (let j = 0; j < k; j++) {
+      const w = distinct[j];
+      const node = firstNode + j;
+      nodeSource[node] = id;
+      nodeNext[node] = heads[w];
+      heads[w] = node;
+    }
+    nodes += k;
     // Fingerprints.
     const selected: number[] = [];
     winnow(ids, 0, ids.length, selected);
-    for (const h of distinctSorted(selected)) {
-      const b = h & this.bucketMask;
-      const node = this.fpNodeHash.push(h);
-      this.fpNodeSource.push(id);
-      this.fpNodeNext.push(this.fpHeads[b]);
-      this.fpHeads[b] = node;
-      nodes++;
+    const fps = distinctSorted(selected);
+    const firstFp = this.fpNodeHash.reserve(fps.length);
+    this.fpNodeSource.reserve(fps.length);
+    this.fpNodeNext.reserve(fps.length);
+    const fpHash = this.fpNodeHash.data;
+    const fpSource = this.fpNodeSource.data;
+    const fpNext = this.fpNodeNext.data;
+    const fpHeads = this.fpHeads;
+    const mask = this.bucketMask;
+    for (let j = 0; j < fps.length; j++) {
+      const h = fps[j];
+      const b = h & mask;
+      const node = firstFp + j;
+      fpHash[node] = h;
+      fpSource[node] = id;
+      fpNext[node] = fpHeads[b];
+      fpHeads[b] = node;
     }
+    nodes += fps.length;
     this.nodeCounts[id] = nodes;
     this.liveNodes += nodes;
   }
@@ -379,6 +442,7 @@ export class Corpus {
   /** Marks source id `id` dead: its postings are skipped from now on, and compacted away in time. */
   private drop(id: number): void {
     this.changedSinceSnapshot = true;
+    this.postingsMemo.clear();
     const stamp = this.nextStamp(this.vocabSize);
     for (const wid of this.wordIds[id] ?? []) {
       if (this.wordStamp[wid] !== stamp) {
@@ -704,7 +768,7 @@ export class Corpus {
     const matches: SourceMatch[] = [];
     for (const r of all ? found : found.slice(0, 1)) {
       const span = { start: starts[r.first], end: wordEndFrom(source.text, starts[r.last]) };
-      if (!matchesExactly(source.text.slice(span.start, span.end), pattern)) {
+      if (!verified(source.text, starts, r.first, pieces, pattern, span)) {
         return undefined;
       }
       matches.push({ key, span, firstWord: r.first, lastWord: r.last });
@@ -890,7 +954,7 @@ export class Corpus {
     // rarer words come first and a list is walked only when it is short next to the
     // candidates left (a long list of a common word would narrow little).
     const rare = [...wordIds].sort((a, b) => this.df[a] - this.df[b]).slice(0, RARE_WORDS);
-    const lists: Array<{ size: number; ids: () => number[] }> = rare.map((w) => ({ size: this.df[w], ids: () => this.wordPostings(w) }));
+    const lists: Array<{ size: number; ids: () => readonly number[] }> = rare.map((w) => ({ size: this.df[w], ids: () => this.wordPostings(w) }));
     for (const h of distinctSorted(fps)) {
       const ids = this.fpPostings(h);
       lists.push({ size: ids.length, ids: () => ids });
@@ -904,7 +968,7 @@ export class Corpus {
     return [...new Set(result)].sort((a, b) => a - b);
   }
 
-  private markSet(ids: number[]): number {
+  private markSet(ids: readonly number[]): number {
     if (this.mark.length < this.sources.length) {
       this.mark = new Uint32Array(Math.max(this.sources.length, this.mark.length * 2));
     }
@@ -919,7 +983,16 @@ export class Corpus {
     return this.epoch;
   }
 
-  private wordPostings(w: number): number[] {
+  /**
+   * The live sources holding word `w` (do not modify: the array is memoised until the
+   * corpus changes; common words are asked for again and again, and walking a long
+   * chain of nodes scattered in memory is the slow part of finding candidates).
+   */
+  private wordPostings(w: number): readonly number[] {
+    const memo = this.postingsMemo.get(w);
+    if (memo) {
+      return memo;
+    }
     const out: number[] = [];
     const src = this.wordNodeSource.data;
     const next = this.wordNodeNext.data;
@@ -928,6 +1001,14 @@ export class Corpus {
       if (this.sources[id]) {
         out.push(id);
       }
+    }
+    if (out.length >= 64) {
+      this.postingsMemoSize += out.length;
+      if (this.postingsMemoSize > MAX_MEMO_POSTINGS) {
+        this.postingsMemo.clear();
+        this.postingsMemoSize = out.length;
+      }
+      this.postingsMemo.set(w, out);
     }
     return out;
   }
