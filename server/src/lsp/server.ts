@@ -284,13 +284,8 @@ export function startServer(connection: Connection): void {
     return {
       folders: folders.map((folder) => {
         const s = folder.service.stats();
-        const count = { errors: 0, warnings: 0, information: 0, hints: 0 };
-        for (const file of folder.service.allDiagnostics()) {
-          for (const d of file.diagnostics) {
-            count[d.severity === 'error' ? 'errors' : d.severity === 'warning' ? 'warnings' : d.severity === 'information' ? 'information' : 'hints']++;
-          }
-        }
-        return { uri: folder.uri.toString(), ...s, ...count };
+        const c = folder.service.workspace.severityCounts();
+        return { uri: folder.uri.toString(), ...s, errors: c.error, warnings: c.warning, information: c.information, hints: c.hint };
       }),
     };
   }

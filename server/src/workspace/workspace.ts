@@ -453,7 +453,12 @@ export class Workspace implements SymbolContext {
     const paths = this.keyPaths.get(key) ?? [];
     this.corpus.remove(key);
     for (const path of paths) {
-      this.fileProblems.set(path, (this.fileProblems.get(path) ?? []).filter((d) => d.code !== 'duplicate-source'));
+      const kept = (this.fileProblems.get(path) ?? []).filter((d) => d.code !== 'duplicate-source');
+      if (kept.length > 0) {
+        this.fileProblems.set(path, kept);
+      } else {
+        this.fileProblems.delete(path);
+      }
       this.changedPaths.add(path);
     }
     if (paths.length === 1) {
@@ -872,6 +877,29 @@ export class Workspace implements SymbolContext {
     for (const { text, items } of pending) {
       this.judge(text, items);
     }
+  }
+
+  /**
+   * How many diagnostics of each severity the workspace has (what `allDiagnostics`
+   * would count), without listing or sorting paths: the status bar asks after every
+   * publication.
+   */
+  severityCounts(): Record<Severity, number> {
+    this.prepareAll();
+    const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+    for (const path of this.notes.keys()) {
+      for (const d of this.diagnostics(path)) {
+        counts[d.severity]++;
+      }
+    }
+    for (const [path, list] of this.fileProblems) {
+      if (!this.notes.has(path)) {
+        for (const d of list) {
+          counts[d.severity]++;
+        }
+      }
+    }
+    return counts;
   }
 
   /** Paths of every file that has or may have diagnostics: all notes and files with problems. */
