@@ -51,6 +51,30 @@ describe('features (in memory, cursor marker)', () => {
       assert.equal(all.items.length, 50);
     });
 
+    it('after one letter, offers the ids starting with it, then the names with a word starting with it (accents ignored)', async () => {
+      const labels = async (note: string) => (await completionLabels(note)).filter((label) => !label.startsWith('define entity'));
+      assert.deepEqual(await labels('Text @p$0'), ['pompeo', 'china']); // Pékin
+      assert.deepEqual(await labels('Text @c$0'), ['china']);
+      assert.deepEqual(await labels('Text @m$0'), ['pompeo']); // Mike Pompeo
+      assert.deepEqual(await labels('Text @É$0'), ['pompeo']); // secrétaire d’État américain
+      assert.deepEqual(await labels('Since #p$0'), ['clean-network']); // Pompeo presents …
+      assert.deepEqual(await labels('Text @z$0'), []);
+    });
+
+    it('after one letter in a large corpus, lists the sources with a word starting with it, in key order', async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 600; i++) {
+        files[`corpus/s${String(i).padStart(4, '0')}.txt`] = `${i % 3 === 0 ? 'Washington' : 'Pékin'} répond ${i}\n\nTexte.\n`;
+      }
+      files['note.pnote'] = 'See [@w';
+      const { service } = await workspaceOf(files);
+      const labels = service.completion('note.pnote', { line: 0, character: 7 })!.items.map((i) => i.label);
+      assert.equal(labels.length, 50);
+      assert.deepEqual(labels.slice(0, 3), ['s0000', 's0003', 's0006']);
+      service.setNoteText('note.pnote', 'See [@p', 2);
+      assert.deepEqual(service.completion('note.pnote', { line: 0, character: 7 })!.items.slice(0, 2).map((i) => i.label), ['s0001', 's0002']);
+    });
+
     it('offers to define an unknown entity, with a skeleton appended to the note', async () => {
       const { service, fixture } = await workspaceOf(`${REGISTRY}//- note.pnote\nText @mnuchin$0`);
       const define = service.completion('note.pnote', fixture.cursor!.position)!.items.find((i) => i.kind === 'define');

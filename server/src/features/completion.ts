@@ -3,7 +3,7 @@
  * after `; @`, and keys, kinds and ids inside definition blocks. Ranking is fuse.js
  * over ids, names, aliases and titles, case- and accent-insensitive.
  */
-import Fuse from 'fuse.js';
+import { FoldedFuse } from '../common/fuzzy';
 import type { Span } from '../common/text';
 import type { SourceInfo } from '../corpus/types';
 import type { Definition } from '../syntax/ast';
@@ -38,7 +38,7 @@ export interface CompletionList {
 
 const MAX_ITEMS = 50;
 const ID_CHAR = /[\p{L}\p{N}\p{M}_.:-]/u;
-const FUSE_BASE = { ignoreDiacritics: true, ignoreLocation: true, includeScore: true, threshold: 0.45 } as const;
+const FUSE_BASE = { ignoreLocation: true, includeScore: true, threshold: 0.45 } as const;
 
 const ENTITY_FIELDS: Record<string, string> = {
   name: 'Full name (required)',
@@ -151,12 +151,60 @@ function rank(index: number): string {
   return String(index).padStart(5, '0');
 }
 
+/**
+ * **Decision**: one typed letter is too little for fuzzy ranking (every name holding
+ * the letter anywhere would match about as well, and scoring them all is most of a
+ * completion's time): it offers the items whose id or a word of their names starts
+ * with that letter, those whose id does first, in list order. From two letters on,
+ * fuse.js ranks. The client filters further as the user types.
+ */
+function byInitial<T>(list: readonly T[], initials: readonly Initials[], query: string): T[] {
+  const letter = fold(query);
+  const first: T[] = [];
+  const then: T[] = [];
+  list.forEach((item, i) => {
+    if (initials[i].id === letter) {
+      first.push(item);
+    } else if (initials[i].words.has(letter)) {
+      then.push(item);
+    }
+  });
+  return [...first, ...then];
+}
+
+/** The first letter (folded) of an item's id, and of every word of its names. */
+interface Initials {
+  id: string;
+  words: Set<string>;
+}
+
+function initialsOf(id: string, names: readonly string[]): Initials {
+  const words = new Set<string>();
+  for (const name of names) {
+    for (const word of fold(name).split(/[^\p{L}\p{N}]+/u)) {
+      if (word) {
+        words.add([...word][0]);
+      }
+    }
+  }
+  return { id: [...fold(id)][0] ?? '', words };
+}
+
 function entityItems(ws: Workspace, query: string, replace: Span, noteLength?: number): CompletionList {
   const entities = ws.memo('completion.entities', { symbols: true }, () => {
     const list = uniqueById(ws.allSymbols().filter((s): s is EntitySymbol => s.type === 'entity'));
-    return { list, fuse: new Fuse(list, { ...FUSE_BASE, keys: [{ name: 'id', weight: 2 }, { name: 'name', weight: 1.5 }, 'aliases'] }) };
+    return {
+      list,
+      fuse: new FoldedFuse(list, { ...FUSE_BASE, keys: [{ name: 'id', weight: 2 }, { name: 'name', weight: 1.5 }, 'aliases'] }),
+      initials: list.map((e) => initialsOf(e.id, [e.name ?? '', ...e.aliases])),
+    };
   });
-  const ranked = query === '' ? entities.list : entities.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+  const ranked =
+    query === ''
+      ? entities.list
+      : [...query].length === 1
+        ? byInitial(entities.list, entities.initials, query)
+        : entities.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
   const items = ranked.slice(0, MAX_ITEMS).map((e, i): CompletionItem => ({
     label: e.id,
     kind: 'entity',
@@ -187,9 +235,18 @@ function eventItems(ws: Workspace, query: string, replace: Span): CompletionList
   const events = ws.memo('completion.events', { symbols: true }, () => {
     const list = uniqueById(ws.allSymbols().filter((s): s is EventSymbol => s.type === 'event'))
       .sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.id.localeCompare(b.id));
-    return { list, fuse: new Fuse(list, { ...FUSE_BASE, keys: [{ name: 'id', weight: 2 }, 'title'] }) };
+    return {
+      list,
+      fuse: new FoldedFuse(list, { ...FUSE_BASE, keys: [{ name: 'id', weight: 2 }, 'title'] }),
+      initials: list.map((e) => initialsOf(e.id, [e.title ?? ''])),
+    };
   });
-  const ranked = query === '' ? events.list : events.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+  const ranked =
+    query === ''
+      ? events.list
+      : [...query].length === 1
+        ? byInitial(events.list, events.initials, query)
+        : events.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
   const items = ranked.slice(0, MAX_ITEMS).map((e, i): CompletionItem => ({
     label: e.id,
     kind: 'event',
@@ -221,9 +278,11 @@ const MAX_SCORED = 300;
 
 interface SourceCompletionIndex {
   list: SourceEntry[];
-  fuse: Fuse<SourceEntry>;
+  fuse: FoldedFuse<SourceEntry>;
   /** Every word of every entry's key, title, outlet and date (folded), sorted, with the entry's index. */
   words: Array<[word: string, entry: number]>;
+  /** Per entry, the first letters of those words. */
+  initials: Array<Set<string>>;
 }
 
 function sourceIndex(ws: Workspace): SourceCompletionIndex {
@@ -245,8 +304,24 @@ function sourceIndex(ws: Workspace): SourceCompletionIndex {
       }
     });
     words.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
-    return { list, fuse: new Fuse(list, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }), words };
+    // The first letters of exactly the words above (the whole key is one word there).
+    const initials = list.map(() => new Set<string>());
+    for (const [word, entry] of words) {
+      initials[entry].add([...word][0]);
+    }
+    return { list, fuse: new FoldedFuse(list, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }), words, initials };
   });
+}
+
+/** The first `n` entries (in key order) with a word starting with `letter` (folded). */
+function firstWithInitial(index: SourceCompletionIndex, letter: string, n: number): SourceEntry[] {
+  const out: SourceEntry[] = [];
+  for (let i = 0; i < index.list.length && out.length < n; i++) {
+    if (index.initials[i].has(letter)) {
+      out.push(index.list[i]);
+    }
+  }
+  return out;
 }
 
 /** Entries with a word starting with `query` (folded), in key order. */
@@ -280,11 +355,14 @@ function sourceItems(ws: Workspace, query: string, replace: Span): CompletionLis
   } else {
     // A large corpus: score only the sources with a word starting with what was typed
     // (fuse.js over every source costs ~100 ms a keystroke), unless none has one.
-    const candidates = prefixCandidates(index, query);
+    // One letter: the first sources (in key order) with a word starting with it, as the
+    // prefix lookup would list them, without collecting every one of them.
+    const letter = [...query].length === 1 ? fold(query) : undefined;
+    const candidates = letter !== undefined ? firstWithInitial(index, letter, MAX_SCORED + 1) : prefixCandidates(index, query);
     if (candidates.length > MAX_SCORED) {
       ranked = candidates;
     } else if (candidates.length > 0) {
-      const scored = new Fuse(candidates, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }).search(query, { limit: MAX_ITEMS });
+      const scored = new FoldedFuse(candidates, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }).search(query, { limit: MAX_ITEMS });
       ranked = scored.length > 0 ? scored.map((r) => r.item) : candidates;
     } else {
       ranked = index.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);

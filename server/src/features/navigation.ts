@@ -2,7 +2,7 @@
  * Navigation: definition, references, rename, symbols, links and folding.
  * Results are plain data with workspace-relative paths and LSP-style ranges.
  */
-import Fuse from 'fuse.js';
+import { FoldedFuse } from '../common/fuzzy';
 import { LineIndex, type Range, type Span } from '../common/text';
 import type { TextEdit } from '../checks/diagnostic';
 import type { PnoteSymbol } from '../workspace/symbols';
@@ -212,7 +212,7 @@ export function workspaceSymbols(ws: Workspace, query: string): WorkspaceSymbol[
       id: s.id,
       text: s.type === 'entity' ? [s.name ?? '', ...s.aliases].join('; ') : s.title ?? '',
     }));
-    return { list, fuse: new Fuse(list, { keys: [{ name: 'id', weight: 2 }, 'text'], ignoreDiacritics: true, ignoreLocation: true, threshold: 0.4 }) };
+    return { list, fuse: new FoldedFuse(list, { keys: [{ name: 'id', weight: 2 }, 'text'], ignoreLocation: true, threshold: 0.4 }) };
   });
   const found = query === '' ? all.list : all.fuse.search(query, { limit: 200 }).map((r) => r.item);
   return found.flatMap(({ symbol }) => {
