@@ -641,13 +641,19 @@ export class Corpus {
     const candidates = this.candidates(pattern).sort((a, b) => rank[a] - rank[b]);
     const out: SourceMatch[] = [];
     let found = 0;
-    const runs = this.patternRuns(pattern);
+    const coded = this.codePattern(pattern);
+    if (!coded) {
+      return out;
+    }
+    // One run of words is scanned for once, by exactOnIds; otherwise each run of the
+    // pattern must stand in the source before the pieces are matched.
+    const runs = coded.run ? undefined : this.patternRuns(pattern);
     for (const id of candidates) {
       const source = this.sources[id];
-      if (!source || exclude?.has(source.key) || !this.holdsRuns(id, runs)) {
+      if (!source || exclude?.has(source.key) || (runs && !this.holdsRuns(id, runs))) {
         continue;
       }
-      const matches = this.quickExact(source.key, pattern, undefined, true) ?? findExactInTokens(source.key, peekTokens(source), pattern);
+      const matches = this.exactOnIds(id, coded, pattern, undefined, true) ?? findExactInTokens(source.key, peekTokens(source), pattern);
       if (matches.length > 0) {
         out.push(...matches);
         if (++found >= limit) {
@@ -728,12 +734,15 @@ export class Corpus {
    */
   quickExact(key: string, pattern: QuotePattern, within?: Span, all = false): SourceMatch[] | undefined {
     const id = this.byKey.get(key);
-    const words = id === undefined ? undefined : this.wordIds[id];
-    const starts = id === undefined ? undefined : this.wordStarts[id];
-    const source = id === undefined ? undefined : this.sources[id];
-    if (!words || !starts || !source) {
+    if (id === undefined || !this.wordIds[id]) {
       return undefined;
     }
+    const coded = this.codePattern(pattern);
+    return coded ? this.exactOnIds(id, coded, pattern, within, all) : []; // a word no source has
+  }
+
+  /** The quotation's pieces as vocabulary ids, with its one run of words when it is one; undefined when a word is in no source. */
+  private codePattern(pattern: QuotePattern): { pieces: ExactToken<number>[][]; run?: Uint32Array } | undefined {
     const pieces: ExactToken<number>[][] = [];
     for (const piece of trimmedPieces(pattern)) {
       const coded: ExactToken<number>[] = [];
@@ -744,11 +753,23 @@ export class Corpus {
         }
         const wid = this.lookupWord(hashWord(t.word));
         if (wid === undefined) {
-          return []; // a word no source has
+          return undefined;
         }
         coded.push({ kind: 'word', word: wid });
       }
       pieces.push(coded);
+    }
+    const single = pieces.length === 1 && pieces[0].every((t) => t.kind === 'word');
+    return { pieces, run: single ? Uint32Array.from(pieces[0], (t) => (t as { word: number }).word) : undefined };
+  }
+
+  /** {@link quickExact} on source id `id`, with the pattern already coded. */
+  private exactOnIds(id: number, coded: { pieces: ExactToken<number>[][]; run?: Uint32Array }, pattern: QuotePattern, within: Span | undefined, all: boolean): SourceMatch[] | undefined {
+    const words = this.wordIds[id];
+    const starts = this.wordStarts[id];
+    const source = this.sources[id];
+    if (!words || !starts || !source) {
+      return undefined;
     }
     let lo = 0;
     let hi = words.length;
@@ -760,18 +781,29 @@ export class Corpus {
         hi--;
       }
     }
-    const sequence: ExactSequence<number> = {
-      words,
-      pieceStarts: (piece, a, b) => positionsOf(words, (piece[0] as { word: number }).word, a, b),
-    };
-    const found = exactMatches(sequence, pieces, lo, hi);
+    let found: Array<{ first: number; last: number }>;
+    const run = coded.run;
+    if (run) {
+      // One run of words (most quotations, every name): its occurrences, scanned directly.
+      const region = words.subarray(0, hi);
+      found = [];
+      for (let at = indexOfRun(region, run, lo); at >= 0; at = all ? indexOfRun(region, run, at + 1) : -1) {
+        found.push({ first: at, last: at + run.length - 1 });
+      }
+    } else {
+      const sequence: ExactSequence<number> = {
+        words,
+        pieceStarts: (piece, a, b) => positionsOf(words, (piece[0] as { word: number }).word, a, b),
+      };
+      found = exactMatches(sequence, coded.pieces, lo, hi);
+    }
     const matches: SourceMatch[] = [];
     for (const r of all ? found : found.slice(0, 1)) {
       const span = { start: starts[r.first], end: wordEndFrom(source.text, starts[r.last]) };
-      if (!verified(source.text, starts, r.first, pieces, pattern, span)) {
+      if (!verified(source.text, starts, r.first, coded.pieces, pattern, span)) {
         return undefined;
       }
-      matches.push({ key, span, firstWord: r.first, lastWord: r.last });
+      matches.push({ key: source.key, span, firstWord: r.first, lastWord: r.last });
     }
     return matches;
   }
