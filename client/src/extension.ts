@@ -5,6 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { isUserLevel } from './userLevel';
 import { CheckWorkspaceRequest, StatsChangedNotification, StatsRequest, type InitializationOptions, type PolicyNotesSettings, type StatsResult } from '../../server/src/lsp/protocol';
 
 let client: LanguageClient | undefined;
@@ -38,12 +39,9 @@ function showStatus(stats: StatsResult): void {
  * name a folder outside the workspace (a shared clippings folder); a workspace or
  * folder value never may (a downloaded workspace must not make us read elsewhere).
  */
-function userLevelPaths(scope: vscode.Uri | undefined): Array<'corpus' | 'metadata'> {
+function userLevelPaths(scope: vscode.Uri | undefined, sent: PolicyNotesSettings): Array<'corpus' | 'metadata'> {
   const config = vscode.workspace.getConfiguration('policyNotes', scope);
-  return (['corpus', 'metadata'] as const).filter((key) => {
-    const v = config.inspect<string>(key);
-    return !!v?.globalValue && v.workspaceValue === undefined && v.workspaceFolderValue === undefined;
-  });
+  return (['corpus', 'metadata'] as const).filter((key) => isUserLevel(config.inspect<string>(key), sent[key]));
 }
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
@@ -74,7 +72,8 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
               return value;
             }
             const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
-            const settings: PolicyNotesSettings = { ...(value as PolicyNotesSettings), userLevelPaths: userLevelPaths(scope) };
+            const sent = value as PolicyNotesSettings;
+            const settings: PolicyNotesSettings = { ...sent, userLevelPaths: userLevelPaths(scope, sent) };
             return settings;
           });
         },
