@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FileIndexCache } from '../../server/src/node/indexCache';
+import { FileIndexCache, MAX_CACHE_FILES } from '../../server/src/node/indexCache';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
 import { MemoryFileSystem, type IndexCache } from '../../server/src/workspace/fs';
 import { CORPUS, MemoryCache, REGISTRY } from './helpers';
@@ -142,6 +142,22 @@ describe('index cache', () => {
       assert.match(cache.digest([Uint8Array.of(1)]), /^[0-9a-f]{40}$/);
       assert.notEqual(FileIndexCache.forWorkspace(dir, '/other/workspace', '1.2.3').file, cache.file);
       assert.match(cache.context, /1\.2\.3/);
+
+      // One file per workspace, at most MAX_CACHE_FILES in a folder: the least recently written go.
+      const crowded = path.join(dir, 'crowded');
+      fs.mkdirSync(crowded);
+      for (let i = 0; i < MAX_CACHE_FILES + 4; i++) {
+        const file = path.join(crowded, `old-${String(i).padStart(2, '0')}.pnix`);
+        fs.writeFileSync(file, 'x');
+        fs.utimesSync(file, new Date(1_000_000 + i * 1000), new Date(1_000_000 + i * 1000));
+      }
+      fs.writeFileSync(path.join(crowded, 'notes.txt'), 'not ours');
+      const newest = FileIndexCache.forWorkspace(crowded, '/yet/another', '1.2.3');
+      await newest.write([Uint8Array.of(1)]);
+      const left = fs.readdirSync(crowded).sort();
+      assert.equal(left.filter((f) => f.endsWith('.pnix')).length, MAX_CACHE_FILES);
+      assert.ok(left.includes(path.basename(newest.file)) && left.includes('notes.txt'));
+      assert.ok(!left.includes('old-00.pnix') && left.includes(`old-${String(MAX_CACHE_FILES + 3).padStart(2, '0')}.pnix`), left.join(' '));
 
       const blocked = FileIndexCache.forWorkspace(path.join(dir, 'nested', path.basename(cache.file)), '/w', '1');
       await assert.rejects(blocked.write([Uint8Array.of(1)]), 'a cache folder that is a file: the write fails, cleanly');

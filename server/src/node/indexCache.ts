@@ -55,6 +55,7 @@ export class FileIndexCache implements IndexCache {
       await fsp.rm(temporary, { force: true }).catch(() => undefined);
       throw e;
     }
+    await pruneFolder(path.dirname(this.file), this.file);
   }
 
   digest(chunks: readonly Uint8Array[]): string {
@@ -63,6 +64,40 @@ export class FileIndexCache implements IndexCache {
       hash.update(chunk);
     }
     return hash.digest('hex');
+  }
+}
+
+/** Index files kept in one cache folder: one per workspace, the least recently written go first. */
+export const MAX_CACHE_FILES = 16;
+
+/** Deletes the oldest index files of `folder` beyond {@link MAX_CACHE_FILES} (never `keep`), and temporary files a crash left over a day ago. */
+async function pruneFolder(folder: string, keep: string): Promise<void> {
+  try {
+    const now = Date.now();
+    const files: Array<{ file: string; mtime: number }> = [];
+    for (const name of await fsp.readdir(folder)) {
+      const file = path.join(folder, name);
+      if (!name.endsWith('.pnix') && !name.endsWith('.tmp')) {
+        continue;
+      }
+      const stat = await fsp.stat(file).catch(() => undefined);
+      if (!stat?.isFile()) {
+        continue;
+      }
+      if (name.endsWith('.tmp')) {
+        if (now - stat.mtimeMs > 24 * 3600 * 1000) {
+          await fsp.rm(file, { force: true });
+        }
+      } else if (file !== keep) {
+        files.push({ file, mtime: stat.mtimeMs });
+      }
+    }
+    files.sort((a, b) => b.mtime - a.mtime);
+    for (const { file } of files.slice(MAX_CACHE_FILES - 1)) {
+      await fsp.rm(file, { force: true });
+    }
+  } catch {
+    // Pruning is housekeeping: a folder that cannot be listed keeps its files.
   }
 }
 
