@@ -8,6 +8,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Corpus } from '../../server/src/corpus/corpus';
+import { decodeSnapshot, encodeSnapshot } from '../../server/src/corpus/snapshot';
+import { createSource } from '../../server/src/corpus/source';
 import { FileIndexCache, MAX_CACHE_FILES } from '../../server/src/node/indexCache';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
 import { MemoryFileSystem, type IndexCache } from '../../server/src/workspace/fs';
@@ -50,13 +53,13 @@ describe('index cache', () => {
     const fs = new MemoryFileSystem(FILES);
     const cache = new MemoryCache();
     const first = await withCache(fs, cache);
-    assert.deepEqual(first.workspace.indexOrigin, { restored: false, reused: 0 });
+    assert.deepEqual(first.workspace.indexOrigin, { restored: false, reused: 0, notesReused: 0 });
     assert.equal(await first.saveIndex(), true);
     assert.equal(await first.saveIndex(), false, 'nothing changed: not written again');
     assert.equal(cache.writes, 1);
 
     const second = await withCache(fs, cache);
-    assert.deepEqual(second.workspace.indexOrigin, { restored: true, reused: 4 });
+    assert.deepEqual(second.workspace.indexOrigin, { restored: true, reused: 4, notesReused: 2 }, 'both notes\' trees too');
     assert.equal(snapshotOf(second), snapshotOf(await fresh(fs)));
     assert.equal(await second.saveIndex(), false, 'restored unchanged: not written again');
   });
@@ -73,7 +76,7 @@ describe('index cache', () => {
     // A second file with key "a": neither is used (duplicate-source).
     fs.write('corpus/sub/a.md', 'Autre texte.\n');
     const restored = await withCache(fs, cache);
-    assert.deepEqual(restored.workspace.indexOrigin, { restored: true, reused: 1 }, 'only b is reused');
+    assert.deepEqual(restored.workspace.indexOrigin, { restored: true, reused: 1, notesReused: 2 }, 'only b is reused');
     assert.equal(snapshotOf(restored), snapshotOf(await fresh(fs)));
     // «Pékin a nié» [@c] was exact; c now reads "Paris a nié".
     const line2 = restored.diagnostics('a.pnote').filter((d) => d.range.start.line === 2).map((d) => d.code);
@@ -83,7 +86,7 @@ describe('index cache', () => {
     assert.equal(await restored.saveIndex(), true);
     fs.delete('corpus/sub/a.md');
     const again = await withCache(fs, cache);
-    assert.deepEqual(again.workspace.indexOrigin, { restored: true, reused: 3 });
+    assert.deepEqual(again.workspace.indexOrigin, { restored: true, reused: 3, notesReused: 2 });
     assert.equal(snapshotOf(again), snapshotOf(await fresh(fs)));
   });
 
@@ -99,9 +102,50 @@ describe('index cache', () => {
     await service.fileChanged('corpus/b2.txt', 'created');
     assert.equal(await service.saveIndex(), true);
     const restored = await withCache(fs, cache);
-    assert.deepEqual(restored.workspace.indexOrigin, { restored: true, reused: 4 });
+    assert.deepEqual(restored.workspace.indexOrigin, { restored: true, reused: 4, notesReused: 2 });
     assert.equal(snapshotOf(restored), snapshotOf(await fresh(fs)));
     assert.equal(snapshotOf(restored), snapshotOf(service));
+  });
+
+  it('reuses the parsed tree of a note whose bytes did not change, and parses a changed one', async () => {
+    const fs = new MemoryFileSystem(FILES);
+    const cache = new MemoryCache();
+    await (await withCache(fs, cache)).saveIndex();
+    fs.write('a.pnote', `${FILES['a.pnote']}@nobody «Pékin a nié» [@a].\n`);
+    fs.write('c.pnote', '«texte inventé» [@b]\n');
+    const restored = await withCache(fs, cache);
+    assert.equal(restored.workspace.indexOrigin.notesReused, 1, 'registry.pnote only');
+    assert.equal(snapshotOf(restored), snapshotOf(await fresh(fs)));
+    // Saved again since the notes changed (the corpus did not): then all three are reused.
+    assert.equal(await restored.saveIndex(), true);
+    const again = await withCache(fs, cache);
+    assert.equal(again.workspace.indexOrigin.notesReused, 3);
+    assert.equal(snapshotOf(again), snapshotOf(await fresh(fs)));
+    // A note open in the editor is never saved as its tree on disk.
+    again.setNoteText('c.pnote', '«autre chose» [@b]\n', 1);
+    assert.equal(await again.saveIndex(), true, 'c.pnote left the saved trees');
+    assert.equal((await withCache(fs, cache)).workspace.indexOrigin.notesReused, 2);
+  });
+
+  it('keeps the notes section only for the parser that wrote it, the index whatever the parser', () => {
+    const corpus = new Corpus();
+    corpus.add(createSource('a', 'corpus/a.txt', CORPUS['corpus/a.txt'], 'lines'), 'tag-a');
+    const cache = new MemoryCache();
+    const join = (chunks: Uint8Array[]) => {
+      const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+      }
+      return out;
+    };
+    const digest = (c: readonly Uint8Array[]) => cache.digest(c);
+    const bytes = join(encodeSnapshot(corpus.snapshot(), 'ctx', digest, { context: 'parser 1', text: '{"x":1}' }));
+    assert.equal(decodeSnapshot(bytes, 'ctx', digest, 'parser 1')?.extra, '{"x":1}');
+    const other = decodeSnapshot(bytes, 'ctx', digest, 'parser 2');
+    assert.ok(other?.snapshot && other.extra === undefined, 'another parser: the index only');
+    assert.equal(decodeSnapshot(bytes, 'other ctx', digest, 'parser 1'), undefined);
   });
 
   it('never uses a corrupt, truncated, foreign or other-version cache, and does not throw on one', async () => {

@@ -7,6 +7,8 @@
  *   header: UTF-8 JSON (context, tokenizer probe, sizes, entries)
  *   padding to 4 bytes
  *   the tables, in SNAPSHOT_TABLES order, then each entry's word ids and starts
+ *   an optional extra section (UTF-8 text, padded to 4 bytes): what the caller keeps
+ *   beside the index (the workspace: its notes' parsed trees), with its own context
  *   trailer: the digest of everything before it, ASCII, padded with spaces to 64 bytes
  *
  * Decoding never throws and never trusts the bytes: a wrong magic, format, context
@@ -17,7 +19,7 @@ import { SNAPSHOT_TABLES, type CorpusSnapshot } from './corpus';
 import { wordHashes } from './tokenize';
 
 /** Bumped whenever the index layout or its meaning changes. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 const MAGIC = 0x58494e50; // "PNIX" read little-endian
 const BYTE_ORDER = 0x01020304;
 const PREFIX = 16;
@@ -43,6 +45,15 @@ interface Header {
   tables: number[];
   entries: CorpusSnapshot['entries'];
   lengths: number[];
+  /** Byte length of the extra section (0: none), and its context. */
+  extraBytes: number;
+  extraContext: string;
+}
+
+/** Text kept beside the index, valid only under its own context (e.g. the parser's version). */
+export interface SnapshotExtra {
+  context: string;
+  text: string;
 }
 
 function bytesOf(a: Uint32Array): Uint8Array {
@@ -54,7 +65,8 @@ function bytesOf(a: Uint32Array): Uint8Array {
  * the corpus changes). `context` is anything else the cache depends on (the
  * digest's name, the product's version); decoding requires the same.
  */
-export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest: Digest): Uint8Array[] {
+export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest: Digest, extra?: SnapshotExtra): Uint8Array[] {
+  const extraBytes = extra ? new TextEncoder().encode(extra.text) : new Uint8Array(0);
   const header: Header = {
     context,
     probe: tokenizerProbe(),
@@ -64,6 +76,8 @@ export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest
     tables: SNAPSHOT_TABLES.map((name) => snapshot.tables[name].length),
     entries: snapshot.entries,
     lengths: snapshot.words.map((w) => w.length),
+    extraBytes: extraBytes.length,
+    extraContext: extra?.context ?? '',
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const prefix = new Uint32Array([MAGIC, SNAPSHOT_FORMAT, BYTE_ORDER, json.length]);
@@ -75,22 +89,26 @@ export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest
   for (let i = 0; i < snapshot.words.length; i++) {
     chunks.push(bytesOf(snapshot.words[i]), bytesOf(snapshot.starts[i]));
   }
+  chunks.push(extraBytes, new Uint8Array((4 - (extraBytes.length % 4)) % 4));
   const trailer = new Uint8Array(TRAILER).fill(0x20);
   trailer.set(new TextEncoder().encode(digest(chunks).slice(0, TRAILER)));
   chunks.push(trailer);
   return chunks;
 }
 
-/** The snapshot encoded in `bytes`, or undefined when they are not a valid encoding for `context`. */
-export function decodeSnapshot(bytes: Uint8Array, context: string, digest: Digest): CorpusSnapshot | undefined {
+/**
+ * The snapshot encoded in `bytes`, or undefined when they are not a valid encoding
+ * for `context`; with the extra text when it was saved under `extraContext`.
+ */
+export function decodeSnapshot(bytes: Uint8Array, context: string, digest: Digest, extraContext = ''): { snapshot: CorpusSnapshot; extra?: string } | undefined {
   try {
-    return decode(bytes, context, digest);
+    return decode(bytes, context, digest, extraContext);
   } catch {
     return undefined;
   }
 }
 
-function decode(input: Uint8Array, context: string, digest: Digest): CorpusSnapshot | undefined {
+function decode(input: Uint8Array, context: string, digest: Digest, extraContext: string): { snapshot: CorpusSnapshot; extra?: string } | undefined {
   if (input.length < PREFIX + TRAILER || input.length % 4 !== 0) {
     return undefined;
   }
@@ -144,9 +162,11 @@ function decode(input: Uint8Array, context: string, digest: Digest): CorpusSnaps
     words.push(w);
     starts.push(s);
   }
-  if (offset !== bodyEnd) {
+  const extraLength = header.extraBytes;
+  if (typeof extraLength !== 'number' || !Number.isInteger(extraLength) || extraLength < 0 || offset + extraLength + ((4 - (extraLength % 4)) % 4) !== bodyEnd) {
     return undefined;
   }
+  const extra = extraLength > 0 && header.extraContext === extraContext ? new TextDecoder().decode(bytes.subarray(offset, offset + extraLength)) : undefined;
   for (const e of header.entries) {
     if (typeof e !== 'object' || e === null || typeof e.key !== 'string' || typeof e.tag !== 'string' || !Number.isInteger(e.id) || !Number.isInteger(e.nodes) || e.nodes < 0) {
       return undefined;
@@ -157,5 +177,5 @@ function decode(input: Uint8Array, context: string, digest: Digest): CorpusSnaps
       return undefined;
     }
   }
-  return { bucketBits: header.bucketBits, idCount: header.idCount, vocabSize: header.vocabSize, entries: header.entries, words, starts, tables };
+  return { snapshot: { bucketBits: header.bucketBits, idCount: header.idCount, vocabSize: header.vocabSize, entries: header.entries, words, starts, tables }, extra };
 }

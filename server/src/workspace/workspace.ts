@@ -42,6 +42,8 @@ export interface NoteState {
   definitionProblems?: NoteProblem[];
   /** Cached diagnostics (all of the above, converted); undefined when stale. */
   diagnostics?: Diagnostic[];
+  /** With a cache, the digest of the bytes read from disk (the key of its tree in the cache). */
+  digest?: string;
   citedKeys: Set<string>;
   mentionedIds: string[];
   /**
@@ -120,6 +122,58 @@ function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   map.set(key, value);
 }
 
+/**
+ * What the notes' trees in the cache depend on: this parser. A sample that uses every
+ * construct is parsed and its tree hashed (once): a parser that parses differently
+ * gives another context, and the cached trees are not used.
+ */
+let parserContextValue: string | undefined;
+function parserContext(): string {
+  if (parserContextValue === undefined) {
+    const tree = JSON.stringify(parseNote(PARSER_SAMPLE));
+    let h = 0x811c9dc5;
+    for (let i = 0; i < tree.length; i++) {
+      h = Math.imul(h ^ tree.charCodeAt(i), 0x01000193);
+    }
+    parserContextValue = `parser ${(h >>> 0).toString(16)} ${tree.length}`;
+  }
+  return parserContextValue;
+}
+
+const PARSER_SAMPLE = [
+  '---',
+  'title: Sample',
+  'tags: [a, b]',
+  '---',
+  '# Heading',
+  '',
+  '::: entity pompeo',
+  'name: Mike Pompeo',
+  'aliases: Pompeo; M. Pompeo',
+  ':::',
+  '',
+  '::: event ban',
+  'title: Ban',
+  'date: 2020-09-18',
+  'actors: @pompeo; @nobody',
+  'sources: [@a, ¶2]',
+  'after: #other',
+  ':::',
+  '',
+  '@pompeo said «Pékin a […] nié [sic] les [faits]» [@a, ¶3; @b, l. 4-5] and “x” [@c, p. 2].',
+  '',
+  '> Le programme compte',
+  '> cinq volets',
+  '— [@a]',
+  '',
+  '`@code` ``` [@x',
+  '',
+  '```',
+  '@fenced',
+  '```',
+  '"unclosed [@ ::: entity',
+].join('\n');
+
 function keyOf(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name.replace(SOURCE_EXTENSIONS, '');
@@ -169,8 +223,12 @@ export class Workspace implements SymbolContext {
     private readonly cache?: IndexCache,
   ) {}
 
-  /** How the last load got its corpus index: restored from the cache (how many sources reused) or built. */
-  indexOrigin: { restored: boolean; reused: number } = { restored: false, reused: 0 };
+  /** How the last load got its corpus index: restored from the cache (how many sources and notes' trees reused) or built. */
+  indexOrigin: { restored: boolean; reused: number; notesReused: number } = { restored: false, reused: 0, notesReused: 0 };
+  /** The notes' trees a restored cache holds, by digest; only while loading. */
+  private restoredNotes?: Map<string, Omit<NoteAst, 'text'>>;
+  /** The digests of the trees in the cache file as last restored or saved (to save only when they change). */
+  private savedNoteKeys = '';
 
   // ---------------------------------------------------------------- loading
 
@@ -235,7 +293,7 @@ export class Workspace implements SymbolContext {
     }
     // Entries of the saved index that no file claimed: deleted files, changed keys.
     this.corpus.dropDetached();
-    this.indexOrigin = { restored: restored !== undefined, reused: this.corpus.restoredSources };
+    this.indexOrigin = { restored: restored !== undefined, reused: this.corpus.restoredSources, notesReused: 0 };
     // Open notes keep the editor's text, unless the new configuration makes them no notes (now inside the corpus).
     const openNotes = new Map([...this.notes].filter(([path, n]) => n.version !== undefined && this.isNote(path)));
     for (const note of this.notes.values()) {
@@ -245,21 +303,27 @@ export class Workspace implements SymbolContext {
     this.notes.clear();
     this.changedKeys.clear();
     this.symbolsChanged();
-    const noteTexts = new Map<string, string>();
+    const noteTexts = new Map<string, { text: string; digest?: string }>();
     await pool(notePaths, READ_CONCURRENCY, async (path) => {
-      const text = openNotes.has(path) ? undefined : await this.readText(path, Number.MAX_SAFE_INTEGER);
-      if (text !== undefined) {
-        noteTexts.set(path, text);
+      const read = openNotes.has(path) ? undefined : await this.readNote(path);
+      if (read !== undefined) {
+        noteTexts.set(path, read);
       }
       tick('Reading the notes');
     });
     // In path order, whatever order the reads finished in: results never depend on timing.
+    let reusedTrees = 0;
     for (const path of notePaths) {
-      const text = noteTexts.get(path);
-      if (text !== undefined) {
-        this.setNote(path, text);
+      const read = noteTexts.get(path);
+      if (read !== undefined) {
+        // A note whose bytes the cache saw: its tree as this parser made it then.
+        const tree = read.digest === undefined ? undefined : this.restoredNotes?.get(read.digest);
+        reusedTrees += tree ? 1 : 0;
+        this.setNote(path, read.text, undefined, tree && { ...tree, text: read.text }, read.digest);
       }
     }
+    this.restoredNotes = undefined;
+    this.indexOrigin = { ...this.indexOrigin, notesReused: reusedTrees };
     for (const [path, open] of openNotes) {
       this.setNote(path, open.text, open.version);
     }
@@ -325,14 +389,42 @@ export class Workspace implements SymbolContext {
     return found.sort();
   }
 
-  /** The saved corpus index, when there is a cache and what it holds is valid for this build. */
+  /**
+   * The saved corpus index, when there is a cache and what it holds is valid for this
+   * build; with it, the parsed trees of the notes as they were on disk, by digest,
+   * when this parser made them (see {@link parserContext}).
+   */
   private async restoreIndex(): Promise<Corpus | undefined> {
+    this.restoredNotes = undefined;
     if (!this.cache) {
       return undefined;
     }
     const bytes = await this.cache.read().catch(() => undefined);
-    const snapshot = bytes && decodeSnapshot(bytes, this.cache.context, (chunks) => this.cache!.digest(chunks));
-    return snapshot ? Corpus.restore(snapshot) : undefined;
+    const decoded = bytes && decodeSnapshot(bytes, this.cache.context, (chunks) => this.cache!.digest(chunks), parserContext());
+    const corpus = decoded ? Corpus.restore(decoded.snapshot) : undefined;
+    if (corpus && decoded?.extra) {
+      try {
+        const trees = JSON.parse(decoded.extra) as Record<string, Omit<NoteAst, 'text'>>;
+        this.restoredNotes = new Map(Object.entries(trees));
+      } catch {
+        this.restoredNotes = undefined;
+      }
+    }
+    this.savedNoteKeys = this.restoredNotes ? [...this.restoredNotes.keys()].sort().join('\n') : '';
+    return corpus;
+  }
+
+  /** What the notes section of the cache would hold now: each note read from disk (not open), its digest and tree. */
+  private noteTrees(): Map<string, Omit<NoteAst, 'text'>> {
+    const trees = new Map<string, Omit<NoteAst, 'text'>>();
+    for (const note of this.notes.values()) {
+      if (note.version === undefined && note.digest !== undefined) {
+        const tree: Omit<NoteAst, 'text'> & { text?: string } = { ...note.ast };
+        delete tree.text; // the text is the note's own, read again at every load
+        trees.set(note.digest, tree);
+      }
+    }
+    return trees;
   }
 
   /**
@@ -340,20 +432,38 @@ export class Workspace implements SymbolContext {
    * last saved. Resolves to whether it wrote; rejects when writing failed.
    */
   async saveIndex(): Promise<boolean> {
-    if (!this.cache || !this.corpus.changedSinceRestore) {
+    if (!this.cache) {
+      return false;
+    }
+    const trees = this.noteTrees();
+    const noteKeys = [...trees.keys()].sort().join('\n');
+    if (!this.corpus.changedSinceRestore && noteKeys === this.savedNoteKeys) {
       return false;
     }
     const corpus = this.corpus;
+    const extra = { context: parserContext(), text: JSON.stringify(Object.fromEntries(trees)) };
     // The digest is taken now: if the corpus changes while the chunks are written, the file's checksum fails and it is never used.
-    const chunks = encodeSnapshot(corpus.snapshot(), this.cache.context, (c) => this.cache!.digest(c));
+    const chunks = encodeSnapshot(corpus.snapshot(), this.cache.context, (c) => this.cache!.digest(c), extra);
     corpus.markSaved();
+    const previousKeys = this.savedNoteKeys;
+    this.savedNoteKeys = noteKeys;
     try {
       await this.cache.write(chunks);
     } catch (e) {
       corpus.markChanged();
+      this.savedNoteKeys = previousKeys;
       throw e;
     }
     return true;
+  }
+
+  /** Reads a note from disk: its text and, with a cache, the digest of its bytes (undefined: a problem is recorded). */
+  private async readNote(path: string): Promise<{ text: string; digest?: string } | undefined> {
+    let digest: string | undefined;
+    const text = await this.readText(path, Number.MAX_SAFE_INTEGER, (bytes) => {
+      digest = this.cache?.digest([bytes]);
+    });
+    return text === undefined ? undefined : { text, digest };
   }
 
   /** Reads a corpus file: its text and, with a cache, the digest of its bytes (the tag its index entry is saved under). */
@@ -509,11 +619,11 @@ export class Workspace implements SymbolContext {
       if (change === 'deleted') {
         this.removeNote(path);
       } else {
-        const text = await this.readText(path, Number.MAX_SAFE_INTEGER);
-        if (text === undefined) {
+        const read = await this.readNote(path);
+        if (read === undefined) {
           this.removeNote(path);
         } else {
-          this.setNote(path, text);
+          this.setNote(path, read.text, undefined, undefined, read.digest);
         }
       }
       return 'note';
@@ -559,12 +669,12 @@ export class Workspace implements SymbolContext {
   // ---------------------------------------------------------------- notes
 
   /** Sets a note's text (from disk, or from an editor with its `version`). */
-  setNote(path: string, text: string, version?: number): NoteState {
+  setNote(path: string, text: string, version?: number, parsed?: NoteAst, digest?: string): NoteState {
     const old = this.notes.get(path);
     if (old) {
       this.forgetSymbols(old);
     }
-    const ast = parseNote(text);
+    const ast = parsed ?? parseNote(text);
     const symbols = extractSymbols(path, ast);
     const note: NoteState = {
       path,
@@ -573,6 +683,7 @@ export class Workspace implements SymbolContext {
       lines: new LineIndex(text),
       symbols,
       version,
+      digest,
       citedKeys: new Set(ast.citations.flatMap((c) => c.items.map((i) => i.key))),
       mentionedIds: ast.mentions.map((m) => m.id),
       dependencies: dependenciesOf(ast, symbols),
