@@ -121,10 +121,19 @@ describe('index cache', () => {
     const again = await withCache(fs, cache);
     assert.equal(again.workspace.indexOrigin.notesReused, 3);
     assert.equal(snapshotOf(again), snapshotOf(await fresh(fs)));
+    // Two notes with the same bytes get a tree each, not one shared tree.
+    fs.write('d.pnote', '«texte inventé» [@b]\n');
+    await again.fileChanged('d.pnote', 'created');
+    await again.saveIndex();
+    const twins = await withCache(fs, cache);
+    const [c, d] = [twins.workspace.notes.get('c.pnote')!.ast, twins.workspace.notes.get('d.pnote')!.ast];
+    assert.equal(twins.workspace.indexOrigin.notesReused, 4);
+    assert.deepEqual(c.quotations, d.quotations);
+    assert.notEqual(c.quotations, d.quotations);
     // A note open in the editor is never saved as its tree on disk.
-    again.setNoteText('c.pnote', '«autre chose» [@b]\n', 1);
-    assert.equal(await again.saveIndex(), true, 'c.pnote left the saved trees');
-    assert.equal((await withCache(fs, cache)).workspace.indexOrigin.notesReused, 2);
+    again.setNoteText('a.pnote', '«autre chose» [@b]\n', 1);
+    assert.equal(await again.saveIndex(), true, 'a.pnote left the saved trees');
+    assert.equal((await withCache(fs, cache)).workspace.indexOrigin.notesReused, 3);
   });
 
   it('keeps the notes section only for the parser that wrote it, the index whatever the parser', () => {

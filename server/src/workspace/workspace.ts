@@ -313,12 +313,20 @@ export class Workspace implements SymbolContext {
     });
     // In path order, whatever order the reads finished in: results never depend on timing.
     let reusedTrees = 0;
+    const usedTrees = new Set<string>();
     for (const path of notePaths) {
       const read = noteTexts.get(path);
       if (read !== undefined) {
-        // A note whose bytes the cache saw: its tree as this parser made it then.
-        const tree = read.digest === undefined ? undefined : this.restoredNotes?.get(read.digest);
-        reusedTrees += tree ? 1 : 0;
+        // A note whose bytes the cache saw: its tree as this parser made it then (a
+        // copy for a second note with the same bytes: no two notes share a tree).
+        let tree = read.digest === undefined ? undefined : this.restoredNotes?.get(read.digest);
+        if (tree && usedTrees.has(read.digest!)) {
+          tree = structuredClone(tree);
+        }
+        if (tree) {
+          usedTrees.add(read.digest!);
+          reusedTrees++;
+        }
         this.setNote(path, read.text, undefined, tree && { ...tree, text: read.text }, read.digest);
       }
     }
