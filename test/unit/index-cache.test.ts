@@ -136,21 +136,13 @@ describe('index cache', () => {
     assert.equal((await withCache(fs, cache)).workspace.indexOrigin.notesReused, 3);
   });
 
-  it('keeps the notes section only for the parser that wrote it, the index whatever the parser', () => {
+  it('keeps the notes section only for the parser that wrote it, the index whatever the parser', async () => {
     const corpus = new Corpus();
     corpus.add(createSource('a', 'corpus/a.txt', CORPUS['corpus/a.txt'], 'lines'), 'tag-a');
     const cache = new MemoryCache();
-    const join = (chunks: Uint8Array[]) => {
-      const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-      let at = 0;
-      for (const c of chunks) {
-        out.set(c, at);
-        at += c.length;
-      }
-      return out;
-    };
     const digest = (c: readonly Uint8Array[]) => cache.digest(c);
-    const bytes = join(encodeSnapshot(corpus.snapshot(), 'ctx', digest, { context: 'parser 1', text: '{"x":1}' }));
+    await cache.write(encodeSnapshot(corpus.snapshot(), 'ctx', digest, { context: 'parser 1', text: '{"x":1}' }));
+    const bytes = cache.bytes!;
     assert.equal(decodeSnapshot(bytes, 'ctx', digest, 'parser 1')?.extra, '{"x":1}');
     const other = decodeSnapshot(bytes, 'ctx', digest, 'parser 2');
     assert.ok(other?.snapshot && other.extra === undefined, 'another parser: the index only');

@@ -192,6 +192,22 @@ function distinctSorted(values: number[]): Uint32Array {
   return arr.subarray(0, n);
 }
 
+/**
+ * Word index range `[lo, hi)` of the words lying entirely inside `within` (all words
+ * without), from their start offsets: what `wordRange` (match.ts) gives on tokens.
+ */
+function idWordRange(text: string, starts: Uint32Array, within?: Span): { lo: number; hi: number } {
+  if (!within) {
+    return { lo: 0, hi: starts.length };
+  }
+  const lo = lowerBound(starts, within.start);
+  let hi = lowerBound(starts, within.end);
+  while (hi > lo && wordEndFrom(text, starts[hi - 1]) > within.end) {
+    hi--; // only the last word can straddle the end
+  }
+  return { lo, hi };
+}
+
 /** Sorted positions of `word` in `words[lo, hi)`. */
 function positionsOf(words: Uint32Array, word: number, lo: number, hi: number): number[] {
   const out: number[] = [];
@@ -647,7 +663,7 @@ export class Corpus {
     }
     // One run of words is scanned for once, by exactOnIds; otherwise each run of the
     // pattern must stand in the source before the pieces are matched.
-    const runs = coded.run ? undefined : this.patternRuns(pattern);
+    const runs = coded.run ? undefined : Corpus.longestRuns(coded.pieces);
     for (const id of candidates) {
       const source = this.sources[id];
       if (!source || exclude?.has(source.key) || (runs && !this.holdsRuns(id, runs))) {
@@ -680,13 +696,10 @@ export class Corpus {
     return this.ranks;
   }
 
-  /**
-   * The longest run of consecutive words (no insertion) of each piece, as vocabulary
-   * ids (undefined when a word is not in the vocabulary: nothing can match).
-   */
-  private patternRuns(pattern: QuotePattern): Uint32Array[] | undefined {
+  /** The longest run of consecutive words (no insertion) of each coded piece. */
+  private static longestRuns(pieces: readonly ExactToken<number>[][]): Uint32Array[] {
     const runs: Uint32Array[] = [];
-    for (const piece of trimmedPieces(pattern)) {
+    for (const piece of pieces) {
       let best: number[] = [];
       let run: number[] = [];
       for (const t of piece) {
@@ -694,11 +707,7 @@ export class Corpus {
           run = [];
           continue;
         }
-        const id = this.lookupWord(hashWord(t.word));
-        if (id === undefined) {
-          return undefined;
-        }
-        run.push(id);
+        run.push(t.word);
         if (run.length > best.length) {
           best = run;
         }
@@ -711,9 +720,9 @@ export class Corpus {
   }
 
   /** A necessary condition for an exact match: every run stands in the source's words. */
-  private holdsRuns(id: number, runs: Uint32Array[] | undefined): boolean {
+  private holdsRuns(id: number, runs: readonly Uint32Array[]): boolean {
     const words = this.wordIds[id];
-    if (!runs || !words) {
+    if (!words) {
       return false;
     }
     for (const run of runs) {
@@ -771,16 +780,7 @@ export class Corpus {
     if (!words || !starts || !source) {
       return undefined;
     }
-    let lo = 0;
-    let hi = words.length;
-    if (within) {
-      // The words lying entirely inside `within`, as wordRange (match.ts) counts them.
-      lo = lowerBound(starts, within.start);
-      hi = lowerBound(starts, within.end);
-      while (hi > lo && wordEndFrom(source.text, starts[hi - 1]) > within.end) {
-        hi--;
-      }
-    }
+    const { lo, hi } = idWordRange(source.text, starts, within);
     let found: Array<{ first: number; last: number }>;
     const run = coded.run;
     if (run) {
@@ -827,17 +827,7 @@ export class Corpus {
     return {
       key,
       text,
-      range: (within) => {
-        if (!within) {
-          return { lo: 0, hi: words.length };
-        }
-        const lo = lowerBound(starts, within.start);
-        let hi = lowerBound(starts, within.end);
-        while (hi > lo && wordEndFrom(text, starts[hi - 1]) > within.end) {
-          hi--;
-        }
-        return { lo, hi };
-      },
+      range: (within) => idWordRange(text, starts, within),
       startOf: (i) => starts[i],
       endOf: (i) => wordEndFrom(text, starts[i]),
       // A quotation word no source has gets a key no source word has (ids are ≥ 0).

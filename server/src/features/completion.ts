@@ -3,7 +3,7 @@
  * after `; @`, and keys, kinds and ids inside definition blocks. Ranking is fuse.js
  * over ids, names, aliases and titles, case- and accent-insensitive.
  */
-import { FoldedFuse } from '../common/fuzzy';
+import { FoldedFuse, stripDiacritics } from '../common/fuzzy';
 import type { Span } from '../common/text';
 import type { SourceInfo } from '../corpus/types';
 import type { Definition } from '../syntax/ast';
@@ -266,9 +266,9 @@ interface SourceEntry {
   date: string;
 }
 
-/** Lower case without diacritics, for prefix lookups. */
+/** Lower case without diacritics (as fuse.js compares here), for prefix and initial lookups. */
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return stripDiacritics(text).toLowerCase();
 }
 
 /** Above this many sources, candidates are narrowed by prefix before fuse.js scores them. */

@@ -16,6 +16,7 @@ import { findExact } from '../corpus/match';
 import { parseCslJson } from '../corpus/metadata';
 import { parseQuote } from '../corpus/quote';
 import { createSource } from '../corpus/source';
+import { hashWord } from '../corpus/tokenize';
 import type { SourceMetadata } from '../corpus/types';
 import { effectiveSeverity, type Severity } from '../checks/codes';
 import { checkDefinitions, type SymbolContext } from '../checks/definitions';
@@ -131,11 +132,7 @@ let parserContextValue: string | undefined;
 function parserContext(): string {
   if (parserContextValue === undefined) {
     const tree = JSON.stringify(parseNote(PARSER_SAMPLE));
-    let h = 0x811c9dc5;
-    for (let i = 0; i < tree.length; i++) {
-      h = Math.imul(h ^ tree.charCodeAt(i), 0x01000193);
-    }
-    parserContextValue = `parser ${(h >>> 0).toString(16)} ${tree.length}`;
+    parserContextValue = `parser ${hashWord(tree).toString(16)} ${tree.length}`;
   }
   return parserContextValue;
 }
@@ -279,9 +276,9 @@ export class Workspace implements SymbolContext {
         progress(done, total, message);
       }
     };
-    const texts = new Map<string, { text: string; tag?: string }>();
+    const texts = new Map<string, { text: string; digest?: string }>();
     await pool(sourcePaths, READ_CONCURRENCY, async (path) => {
-      const read = await this.readSource(path);
+      const read = await this.readDigested(path);
       if (read !== undefined) {
         texts.set(path, read);
       }
@@ -289,7 +286,7 @@ export class Workspace implements SymbolContext {
     });
     for (const path of sourcePaths) {
       const read = texts.get(path);
-      this.registerCorpusFile(path, read?.text, read?.tag);
+      this.registerCorpusFile(path, read?.text, read?.digest);
     }
     // Entries of the saved index that no file claimed: deleted files, changed keys.
     this.corpus.dropDetached();
@@ -305,7 +302,7 @@ export class Workspace implements SymbolContext {
     this.symbolsChanged();
     const noteTexts = new Map<string, { text: string; digest?: string }>();
     await pool(notePaths, READ_CONCURRENCY, async (path) => {
-      const read = openNotes.has(path) ? undefined : await this.readNote(path);
+      const read = openNotes.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
       if (read !== undefined) {
         noteTexts.set(path, read);
       }
@@ -465,22 +462,17 @@ export class Workspace implements SymbolContext {
     return true;
   }
 
-  /** Reads a note from disk: its text and, with a cache, the digest of its bytes (undefined: a problem is recorded). */
-  private async readNote(path: string): Promise<{ text: string; digest?: string } | undefined> {
+  /**
+   * Reads a note or a corpus file: its text and, with a cache, the digest of its bytes
+   * (a source's tag in the index, a note's key for its tree); undefined when it cannot
+   * be read (a problem is recorded).
+   */
+  private async readDigested(path: string, maxBytes?: number): Promise<{ text: string; digest?: string } | undefined> {
     let digest: string | undefined;
-    const text = await this.readText(path, Number.MAX_SAFE_INTEGER, (bytes) => {
+    const text = await this.readText(path, maxBytes, (bytes) => {
       digest = this.cache?.digest([bytes]);
     });
     return text === undefined ? undefined : { text, digest };
-  }
-
-  /** Reads a corpus file: its text and, with a cache, the digest of its bytes (the tag its index entry is saved under). */
-  private async readSource(path: string): Promise<{ text: string; tag?: string } | undefined> {
-    let tag: string | undefined;
-    const text = await this.readText(path, undefined, (bytes) => {
-      tag = this.cache?.digest([bytes]);
-    });
-    return text === undefined ? undefined : { text, tag };
   }
 
   /** Reads and decodes a file; records a problem and returns undefined when it cannot. */
@@ -611,8 +603,8 @@ export class Workspace implements SymbolContext {
     if (this.isCorpusFile(path)) {
       this.removeCorpusFile(path);
       if (change !== 'deleted') {
-        const read = await this.readSource(path);
-        this.registerCorpusFile(path, read?.text, read?.tag);
+        const read = await this.readDigested(path);
+        this.registerCorpusFile(path, read?.text, read?.digest);
       }
       this.invalidateQuotes(keyOf(path));
       return 'corpus';
@@ -627,7 +619,7 @@ export class Workspace implements SymbolContext {
       if (change === 'deleted') {
         this.removeNote(path);
       } else {
-        const read = await this.readNote(path);
+        const read = await this.readDigested(path, Number.MAX_SAFE_INTEGER);
         if (read === undefined) {
           this.removeNote(path);
         } else {
