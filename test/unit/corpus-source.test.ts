@@ -107,6 +107,23 @@ describe('corpus/source', () => {
     }
   });
 
+  it('a source made from bytes keeps them and gives back the very text, for each of two sources in turn', () => {
+    const encode = (t: string) => new TextEncoder().encode(t);
+    const a = 'Titre « A »\nLe secrétaire d’État\u202fa parlé.\n';
+    const b = 'Titre B\nPékin a nié.\n';
+    // With a UTF-8 byte-order mark, the text (as decodeText gives it) has none.
+    const sa = createSource('a', 'a.txt', a, 'lines', undefined, Uint8Array.from([0xef, 0xbb, 0xbf, ...encode(a)]));
+    const sb = createSource('b', 'b.txt', b, 'lines', undefined, encode(b));
+    for (let i = 0; i < 3; i++) {
+      assert.equal(sa.text, a);
+      assert.equal(sb.text, b);
+    }
+    assert.equal(slice(sa.text, paragraphRange(sa, 2)), 'Le secrétaire d’État\u202fa parlé.');
+    assert.deepEqual(sb.tokens.words, ['titre', 'b', 'pékin', 'a', 'nié']);
+    releaseTokens(sb);
+    assert.equal(sb.text, b, 'released, decoded again');
+  });
+
   it('treats a BOM as a separator', () => {
     const s = createSource('k', 'k.txt', '\ufeffTitre\nx', 'lines');
     assert.equal(s.tokens.words[0], 'titre');

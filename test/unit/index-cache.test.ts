@@ -149,6 +149,30 @@ describe('index cache', () => {
     assert.equal(decodeSnapshot(bytes, 'other ctx', digest, 'parser 1'), undefined);
   });
 
+  it('keeps word starts past 65,535 (a long source) through a save and restore', async () => {
+    // Word starts are 2 bytes each in a text shorter than 65,536 code units, 4 otherwise.
+    const filler = 'Un paragraphe de remplissage sans citation aucune.\n'.repeat(1400); // ~71,000 characters
+    const files = {
+      ...FILES,
+      'corpus/long.txt': `${filler}Le secrétaire d’État a parlé à la toute fin du long texte.\n`,
+      'long.pnote': '«parlé à la toute fin du long texte» [@long]\n«parlé à la toute fin du texte» [@long]\n',
+    };
+    const fs = new MemoryFileSystem(files);
+    const cache = new MemoryCache();
+    const first = await withCache(fs, cache);
+    const expected = snapshotOf(await fresh(fs));
+    assert.equal(snapshotOf(first), expected);
+    const diagnostics = first.diagnostics('long.pnote');
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['quote-mismatch', 1]], 'the exact quotation past offset 65,535 is found; the altered one is not');
+    assert.match(diagnostics[0].message, /parlé à la toute fin du long texte/, 'the source\'s wording, read at its offsets past 65,535');
+    await first.saveIndex();
+    const saved = decodeSnapshot(cache.bytes!, cache.context, (c) => cache.digest(c));
+    assert.deepEqual(saved?.snapshot.starts.map((starts) => starts.BYTES_PER_ELEMENT).sort(), [2, 2, 2, 2, 4], 'only the long source\'s starts take 4 bytes');
+    const second = await withCache(fs, cache);
+    assert.equal(second.workspace.indexOrigin.reused, 5, 'the long source restored too');
+    assert.equal(snapshotOf(second), expected);
+  });
+
   it('never uses a corrupt, truncated, foreign or other-version cache, and does not throw on one', async () => {
     const fs = new MemoryFileSystem(FILES);
     const cache = new MemoryCache();

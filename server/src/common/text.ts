@@ -6,6 +6,16 @@
  * UTF-16 character) exist only at the edges, computed through a {@link LineIndex}.
  */
 
+/**
+ * `s` as a string of its own. V8 makes a slice of 13 or more characters a view of
+ * the whole string it was cut from and keeps that string alive as long as the
+ * slice: a word or a quotation kept from a source's decoded text, or from a note's
+ * joined paragraph, would keep the whole text. Use it for what is kept.
+ */
+export function detached(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1); // the concatenation is flattened into a new string
+}
+
 /** A half-open range of UTF-16 offsets `[start, end)` in one text. */
 export interface Span {
   start: number;

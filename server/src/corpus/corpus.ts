@@ -123,7 +123,7 @@ export interface CorpusSnapshot {
   entries: Array<{ id: number; key: string; tag: string; nodes: number; dead?: boolean }>;
   /** Per entry, its words as vocabulary ids, and their start offsets. */
   words: Uint32Array[];
-  starts: Uint32Array[];
+  starts: WordStarts[];
   tables: Record<SnapshotTable, Uint32Array>;
 }
 
@@ -196,7 +196,7 @@ function distinctSorted(values: number[]): Uint32Array {
  * Word index range `[lo, hi)` of the words lying entirely inside `within` (all words
  * without), from their start offsets: what `wordRange` (match.ts) gives on tokens.
  */
-function idWordRange(text: string, starts: Uint32Array, within?: Span): { lo: number; hi: number } {
+function idWordRange(text: string, starts: WordStarts, within?: Span): { lo: number; hi: number } {
   if (!within) {
     return { lo: 0, hi: starts.length };
   }
@@ -206,6 +206,16 @@ function idWordRange(text: string, starts: Uint32Array, within?: Span): { lo: nu
     hi--; // only the last word can straddle the end
   }
   return { lo, hi };
+}
+
+/**
+ * A source's word start offsets (UTF-16): 2 bytes each when they fit, as they do in
+ * any text shorter than 65,536 code units (an 8 KB article: 18 MB less for 10,000).
+ */
+export type WordStarts = Uint16Array | Uint32Array;
+
+function narrowStarts(starts: Uint32Array): WordStarts {
+  return starts.length === 0 || starts[starts.length - 1] <= 0xffff ? Uint16Array.from(starts) : starts;
 }
 
 /** Sorted positions of `word` in `words[lo, hi)`. */
@@ -230,7 +240,7 @@ function matchesExactly(text: string, pattern: QuotePattern): boolean {
  * only share a hash). One run of words: word i of the source, normalised, must be word i
  * of the quotation; anything else is matched again on the words of the span.
  */
-function verified(text: string, starts: Uint32Array, first: number, pieces: ExactToken<number>[][], pattern: QuotePattern, span: Span): boolean {
+function verified(text: string, starts: WordStarts, first: number, pieces: ExactToken<number>[][], pattern: QuotePattern, span: Span): boolean {
   const words = trimmedPieces(pattern);
   if (pieces.length !== 1 || words[0].some((t) => t.kind !== 'word')) {
     return matchesExactly(text.slice(span.start, span.end), pattern);
@@ -276,8 +286,8 @@ export class Corpus {
    * pre-verified on these before the source is tokenised, and phrase counts read them.
    */
   private readonly wordIds: (Uint32Array | undefined)[] = [];
-  /** Each live source's word start offsets, parallel to `wordIds`. */
-  private readonly wordStarts: (Uint32Array | undefined)[] = [];
+  /** Each live source's word start offsets, parallel to `wordIds` (2 bytes each when the text is shorter than 65,536). */
+  private readonly wordStarts: (WordStarts | undefined)[] = [];
   private closestIndex?: ClosestStrings;
   /** See {@link keyRanks}. */
   private ranks?: Uint32Array;
@@ -387,7 +397,7 @@ export class Corpus {
     const words = wordHashes(source.text);
     const ids = this.internWords(words.hashes, source.text, words.starts);
     this.wordIds[id] = ids;
-    this.wordStarts[id] = words.starts;
+    this.wordStarts[id] = narrowStarts(words.starts);
     let nodes = 0;
     // Word postings, once per distinct word: the distinct words first (tables in
     // locals: this loop runs once per word of the corpus), then their nodes at once.
@@ -493,7 +503,7 @@ export class Corpus {
   snapshot(): CorpusSnapshot {
     const entries: CorpusSnapshot['entries'] = [];
     const words: Uint32Array[] = [];
-    const starts: Uint32Array[] = [];
+    const starts: WordStarts[] = [];
     for (let id = 0; id < this.sources.length; id++) {
       const source = this.sources[id];
       const tag = this.tags[id];
@@ -780,7 +790,9 @@ export class Corpus {
     if (!words || !starts || !source) {
       return undefined;
     }
-    const { lo, hi } = idWordRange(source.text, starts, within);
+    // The text only when needed: most candidate sources hold no match, and a source
+    // read from a file decodes its text anew when its decoded text is not cached.
+    const { lo, hi } = within ? idWordRange(source.text, starts, within) : { lo: 0, hi: starts.length };
     let found: Array<{ first: number; last: number }>;
     const run = coded.run;
     if (run) {
@@ -798,9 +810,10 @@ export class Corpus {
       found = exactMatches(sequence, coded.pieces, lo, hi);
     }
     const matches: SourceMatch[] = [];
+    const text = found.length > 0 ? source.text : '';
     for (const r of all ? found : found.slice(0, 1)) {
-      const span = { start: starts[r.first], end: wordEndFrom(source.text, starts[r.last]) };
-      if (!verified(source.text, starts, r.first, coded.pieces, pattern, span)) {
+      const span = { start: starts[r.first], end: wordEndFrom(text, starts[r.last]) };
+      if (!verified(text, starts, r.first, coded.pieces, pattern, span)) {
         return undefined;
       }
       matches.push({ key: source.key, span, firstWord: r.first, lastWord: r.last });

@@ -33,7 +33,7 @@
  * folded) and runs the alignment only on windows that hold enough of them for the
  * threshold to be reachable; this is exact (never loses a reportable match).
  */
-import type { Span } from '../common/text';
+import { detached, type Span } from '../common/text';
 import { trimmedPieces } from './quote';
 import { foldWord } from './tokenize';
 import type { NearMatch, PatternToken, QuotePattern, SourceInfo, SourceMatch, Tokens } from './types';
@@ -749,7 +749,7 @@ export function findNear(source: SourceInfo | NearSource, pattern: QuotePattern,
     span: { start: near.startOf(lo + first), end: near.endOf(lo + last) },
     firstWord: lo + first,
     lastWord: lo + last,
-    wording: parts.join(' […] '),
+    wording: detached(parts.join(' […] ')), // not a view of the source's text
     similarity,
   };
 }

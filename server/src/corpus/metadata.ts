@@ -7,6 +7,7 @@
  * knows which file they belong to and attaches them).
  */
 import { isWordCharAt } from './tokenize';
+import { detached } from '../common/text';
 import type { SourceMetadata } from './types';
 
 export interface MetadataParseResult {
@@ -138,7 +139,7 @@ export function extractTitle(text: string): string {
   for (let m = re.exec(text); m && m[0].length > 0; m = re.exec(text)) {
     const line = m[0].replace(/^[\s\ufeff]+|[\s\ufeff]+$/g, '');
     if (line.length > 0) {
-      return capTitle(line);
+      return detached(capTitle(line)); // kept in the metadata: not a view of the whole text
     }
   }
   return '';

@@ -6,7 +6,8 @@
  *   "PNIX"  u32 format  u32 0x01020304 (byte order)  u32 header length
  *   header: UTF-8 JSON (context, tokenizer probe, sizes, entries)
  *   padding to 4 bytes
- *   the tables, in SNAPSHOT_TABLES order, then each entry's word ids and starts
+ *   the tables, in SNAPSHOT_TABLES order, then each entry's word ids and starts (u16
+ *   unless the header lists the entry as wide, then u32; padded to 4 bytes)
  *   an optional extra section (UTF-8 text, padded to 4 bytes): what the caller keeps
  *   beside the index (the workspace: its notes' parsed trees), with its own context
  *   trailer: the digest of everything before it, ASCII, padded with spaces to 64 bytes
@@ -15,11 +16,11 @@
  * or tokenizer probe, a bad length or a digest mismatch gives `undefined` (the cache
  * is then rebuilt), and `Corpus.restore` checks every index it will follow.
  */
-import { SNAPSHOT_TABLES, type CorpusSnapshot } from './corpus';
+import { SNAPSHOT_TABLES, type CorpusSnapshot, type WordStarts } from './corpus';
 import { wordHashes } from './tokenize';
 
 /** Bumped whenever the index layout or its meaning changes. */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 const MAGIC = 0x58494e50; // "PNIX" read little-endian
 const BYTE_ORDER = 0x01020304;
 const PREFIX = 16;
@@ -45,6 +46,8 @@ interface Header {
   tables: number[];
   entries: CorpusSnapshot['entries'];
   lengths: number[];
+  /** The entries whose word starts are 4 bytes each (the others: 2). */
+  wide: number[];
   /** Byte length of the extra section (0: none), and its context. */
   extraBytes: number;
   extraContext: string;
@@ -56,8 +59,15 @@ export interface SnapshotExtra {
   text: string;
 }
 
-function bytesOf(a: Uint32Array): Uint8Array {
+function bytesOf(a: Uint32Array | Uint16Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+const PADDING = new Uint8Array(4);
+
+/** Zero bytes that bring `length` to a multiple of 4. */
+function padding(length: number): Uint8Array {
+  return PADDING.subarray(0, (4 - (length % 4)) % 4);
 }
 
 /**
@@ -76,20 +86,21 @@ export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest
     tables: SNAPSHOT_TABLES.map((name) => snapshot.tables[name].length),
     entries: snapshot.entries,
     lengths: snapshot.words.map((w) => w.length),
+    wide: snapshot.starts.flatMap((starts, i) => (starts instanceof Uint32Array ? [i] : [])),
     extraBytes: extraBytes.length,
     extraContext: extra?.context ?? '',
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const prefix = new Uint32Array([MAGIC, SNAPSHOT_FORMAT, BYTE_ORDER, json.length]);
-  const padding = new Uint8Array((4 - (json.length % 4)) % 4);
-  const chunks: Uint8Array[] = [bytesOf(prefix), json, padding];
+  const chunks: Uint8Array[] = [bytesOf(prefix), json, padding(json.length)];
   for (const name of SNAPSHOT_TABLES) {
     chunks.push(bytesOf(snapshot.tables[name]));
   }
   for (let i = 0; i < snapshot.words.length; i++) {
-    chunks.push(bytesOf(snapshot.words[i]), bytesOf(snapshot.starts[i]));
+    const starts = bytesOf(snapshot.starts[i]);
+    chunks.push(bytesOf(snapshot.words[i]), starts, padding(starts.length));
   }
-  chunks.push(extraBytes, new Uint8Array((4 - (extraBytes.length % 4)) % 4));
+  chunks.push(extraBytes, padding(extraBytes.length));
   const trailer = new Uint8Array(TRAILER).fill(0x20);
   trailer.set(new TextEncoder().encode(digest(chunks).slice(0, TRAILER)));
   chunks.push(trailer);
@@ -151,11 +162,25 @@ function decode(input: Uint8Array, context: string, digest: Digest, extraContext
     }
     tables[SNAPSHOT_TABLES[i]] = table;
   }
+  const take16 = (length: number): Uint16Array | undefined => {
+    const bytes16 = 2 * length + ((4 - ((2 * length) % 4)) % 4);
+    if (offset + bytes16 > bodyEnd) {
+      return undefined;
+    }
+    const view = new Uint16Array(bytes.buffer, bytes.byteOffset + offset, length);
+    offset += bytes16;
+    return view;
+  };
+  if (!Array.isArray(header.wide) || !header.wide.every((i) => Number.isInteger(i) && i >= 0 && i < header.lengths.length)) {
+    return undefined;
+  }
+  const wide = new Set(header.wide);
   const words: Uint32Array[] = [];
-  const starts: Uint32Array[] = [];
-  for (const length of header.lengths) {
+  const starts: WordStarts[] = [];
+  for (let i = 0; i < header.lengths.length; i++) {
+    const length = header.lengths[i];
     const w = take(length);
-    const s = take(length);
+    const s = w && (wide.has(i) ? take(length) : take16(length));
     if (!w || !s) {
       return undefined;
     }

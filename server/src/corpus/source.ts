@@ -13,8 +13,13 @@
  * a total number of words ({@link setTokenCacheBudget}), so a corpus of 80 MB does
  * not keep ~13 million word strings alive; an evicted source re-tokenises on its
  * next use.
+ *
+ * A source read from a file keeps the file's UTF-8 bytes rather than its text: most
+ * sources' texts hold a character beyond Latin-1 (’, U+202F), which makes V8 store
+ * them two bytes a character, twice the bytes' size. The text is decoded again when
+ * asked for; only the last one asked for is kept (see `lastText`).
  */
-import type { Span } from '../common/text';
+import { detached, type Span } from '../common/text';
 import { extractDate, extractTitle } from './metadata';
 import { tokenize } from './tokenize';
 import type { ParagraphMode, SourceInfo, SourceMetadata, Tokens } from './types';
@@ -26,6 +31,17 @@ let cacheBudget = DEFAULT_TOKEN_CACHE_WORDS;
 let cachedWords = 0;
 /** Sources whose tokens are cached, least recently used first. */
 const lru = new Set<Source>();
+
+/** Decodes a source's bytes as `decodeText` did when the file was read (a UTF-8 BOM dropped); the bytes were valid then. */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
+/**
+ * The one source whose decoded text is kept (the last one asked for): callers ask for
+ * a source's text several times in a row. Keeping more measured worse: texts kept
+ * a while outlive young-generation collections, and V8 then grows the old generation
+ * by the hundreds of megabytes before collecting them (10k sources: peak RSS 815 MB
+ * with ~12 texts kept against 579 MB with one).
+ */
+let lastText: { source: Source; text: string } | undefined;
 
 /** Change the token cache's budget (in words); evicts at once if needed. */
 export function setTokenCacheBudget(words: number): void {
@@ -50,10 +66,27 @@ class Source implements SourceInfo {
   constructor(
     readonly key: string,
     readonly path: string,
-    readonly text: string,
+    /** The text, or the UTF-8 bytes it decodes from (see the header comment). */
+    private readonly content: string | Uint8Array,
     readonly metadata: SourceMetadata,
     private readonly mode: ParagraphMode,
-  ) {}
+    text?: string,
+  ) {
+    if (text !== undefined && typeof content !== 'string') {
+      lastText = { source: this, text };
+    }
+  }
+
+  get text(): string {
+    const content = this.content;
+    if (typeof content === 'string') {
+      return content;
+    }
+    if (lastText?.source !== this) {
+      lastText = { source: this, text: utf8.decode(content) };
+    }
+    return lastText.text;
+  }
 
   /** Computed on first use: most sources of a large corpus are never located into. */
   get lines(): Span[] {
@@ -72,6 +105,10 @@ class Source implements SourceInfo {
       return t;
     }
     t = tokenize(this.text);
+    // Cached longer than the decoded text: words must not be views of it.
+    for (let i = 0; i < t.words.length; i++) {
+      t.words[i] = detached(t.words[i]);
+    }
     this.cached = t;
     cachedWords += t.words.length;
     lru.add(this);
@@ -90,6 +127,13 @@ class Source implements SourceInfo {
       lru.delete(this);
     }
   }
+
+  /** Drops the decoded text if it is the one kept (the source leaves the corpus). */
+  forgetText(): void {
+    if (lastText?.source === this) {
+      lastText = undefined;
+    }
+  }
 }
 
 /**
@@ -100,10 +144,11 @@ export function peekTokens(source: SourceInfo): Tokens {
   return source instanceof Source ? source.peekTokens() : source.tokens;
 }
 
-/** Drop a source's cached tokens (e.g. when it leaves the corpus). Harmless on any SourceInfo. */
+/** Drop a source's cached tokens and text (e.g. when it leaves the corpus). Harmless on any SourceInfo. */
 export function releaseTokens(source: SourceInfo): void {
   if (source instanceof Source) {
     source.releaseTokens();
+    source.forgetText();
   }
 }
 
@@ -176,7 +221,8 @@ export function paragraphSpans(text: string, lines: Span[], mode: ParagraphMode)
 /**
  * Build a source. Metadata fields not given are read from the text: the title is
  * the first non-blank line (or the key when the text is blank), the date the first
- * date written in the text.
+ * date written in the text. `bytes`: the UTF-8 bytes `text` was decoded from (by
+ * `decodeText`); the source then keeps them instead of the text.
  */
 export function createSource(
   key: string,
@@ -184,6 +230,7 @@ export function createSource(
   text: string,
   mode: ParagraphMode,
   metadata?: Partial<SourceMetadata>,
+  bytes?: Uint8Array,
 ): SourceInfo {
   const meta: SourceMetadata = { ...metadata, title: metadata?.title || extractTitle(text) || key };
   if (!meta.date) {
@@ -194,7 +241,7 @@ export function createSource(
       delete meta.date;
     }
   }
-  return new Source(key, path, text, meta, mode);
+  return new Source(key, path, bytes ?? text, meta, mode, text);
 }
 
 function rangeOf(spans: Span[], start: number, end: number): Span | undefined {

@@ -35,7 +35,7 @@ export interface SourceInfo {
   key: string;
   /** Workspace-relative path with `/` separators. */
   path: string;
-  text: string;
+  readonly text: string;
   metadata: SourceMetadata;
   /** Paragraph spans, in order (paragraph n is `paragraphs[n - 1]`). */
   readonly paragraphs: Span[];

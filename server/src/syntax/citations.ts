@@ -10,6 +10,7 @@
  *               | ('l.' | 'll.') number-range
  *     number-range := digits (('-' | '–') digits)?   (spaces allowed around the marker and dash)
  */
+import { detached } from '../common/text';
 import type { Citation, CitationItem, Locator, SyntaxDiagnostic } from './ast';
 import { Finder, InlineText, isAsciiAlnum, isWhitespace } from './inline-text';
 
@@ -52,7 +53,7 @@ export function parseCitation(src: InlineText, open: number, finder: Finder): Ci
       break;
     }
     const item: CitationItem = {
-      key: s.slice(keyStart, keyEnd),
+      key: detached(s.slice(keyStart, keyEnd)),
       span: src.span(at, keyEnd),
       keySpan: src.span(keyStart, keyEnd),
     };

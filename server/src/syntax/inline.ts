@@ -6,7 +6,7 @@
  * nothing inside a code span, a citation bracket or a link destination
  * (`](…)`) is a mention, citation or quote mark.
  */
-import type { Span } from '../common/text';
+import { detached, type Span } from '../common/text';
 import type { Citation, Mention, SyntaxDiagnostic } from './ast';
 import { parseCitation } from './citations';
 import { Finder, InlineText, isAsciiAlnum, isWhitespace, isWordCharAt } from './inline-text';
@@ -124,7 +124,7 @@ function scanMention(src: InlineText, i: number, mentions: Mention[]): number {
   }
   mentions.push({
     sigil: s[i] === '@' ? '@' : '#',
-    id: s.slice(i + 1, end),
+    id: detached(s.slice(i + 1, end)),
     span: src.span(i, end),
     idSpan: src.span(i + 1, end),
   });

@@ -18,7 +18,7 @@
  *   quotation, plus an attribution line right after it.
  * Block-level syntax inside block quotes (fences, headings, lists) is not interpreted.
  */
-import type { Span } from '../common/text';
+import { detached, type Span } from '../common/text';
 import type { NoteAst, Quotation } from './ast';
 import { NoteBuilder } from './builder';
 import { definitionHeader, parseDefinition } from './definitions';
@@ -147,7 +147,7 @@ class BlockParser {
   }
 
   private quotation(src: InlineText, content: Span, outerSpan: Span, kind: Quotation['kind'], citation: number | undefined): void {
-    const text = src.s.slice(content.start, content.end);
+    const text = detached(src.s.slice(content.start, content.end)); // not a view of the joined paragraph
     const quotation: Quotation = { text, span: src.span(content.start, content.end), outerSpan, kind, wordCount: countWords(text) };
     if (citation !== undefined) {
       quotation.citation = citation;

@@ -16,7 +16,10 @@ export interface FileStat {
 }
 
 export interface WorkspaceFileSystem {
-  /** The file's bytes. Rejects when it cannot be read (the message names the reason). */
+  /**
+   * The file's bytes. Rejects when it cannot be read (the message names the reason).
+   * The caller may keep them: the file system never changes them afterwards.
+   */
   readFile(path: string): Promise<Uint8Array>;
   /** Undefined when nothing is there. Follows symbolic links. */
   stat(path: string): Promise<FileStat | undefined>;
@@ -125,7 +128,7 @@ export class MemoryFileSystem implements WorkspaceFileSystem {
     if (!file) {
       throw new Error(`no such file: ${path}`);
     }
-    return file.bytes;
+    return file.bytes.slice(); // the caller may keep them; a caller's array passed to write() may change
   }
 
   async stat(path: string): Promise<FileStat | undefined> {

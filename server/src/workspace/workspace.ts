@@ -98,6 +98,15 @@ const SOURCE_EXTENSIONS = /\.(txt|md)$/i;
 const NOTE_EXTENSION = /\.pnote$/i;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 const READ_CONCURRENCY = 32;
+/** Corpus files read before they are indexed (bounds the texts alive at once while loading). */
+const LOAD_BATCH = 256;
+
+/** A file read and decoded: its text, its bytes, and (with a cache) the digest of its bytes. */
+interface Read {
+  text: string;
+  bytes: Uint8Array;
+  digest?: string;
+}
 
 /** Runs `work` over `items` with at most `limit` promises pending. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -276,17 +285,24 @@ export class Workspace implements SymbolContext {
         progress(done, total, message);
       }
     };
-    const texts = new Map<string, { text: string; digest?: string }>();
-    await pool(sourcePaths, READ_CONCURRENCY, async (path) => {
-      const read = await this.readDigested(path);
-      if (read !== undefined) {
-        texts.set(path, read);
+    // In batches, registered in path order (results never depend on the order the
+    // reads finished in); each text is decoded just before it is indexed and is
+    // garbage right after (a source keeps its bytes, not its text).
+    for (let from = 0; from < sourcePaths.length; from += LOAD_BATCH) {
+      const batch = sourcePaths.slice(from, from + LOAD_BATCH);
+      const files = new Map<string, { bytes: Uint8Array; digest?: string }>();
+      await pool(batch, READ_CONCURRENCY, async (path) => {
+        const read = await this.readBytes(path);
+        if (read !== undefined) {
+          files.set(path, read);
+        }
+        tick('Reading the corpus');
+      });
+      for (const path of batch) {
+        const read = files.get(path);
+        const text = read && this.decodeBytes(path, read.bytes);
+        this.registerCorpusFile(path, text === undefined ? undefined : { ...read!, text });
       }
-      tick('Reading the corpus');
-    });
-    for (const path of sourcePaths) {
-      const read = texts.get(path);
-      this.registerCorpusFile(path, read?.text, read?.digest);
     }
     // Entries of the saved index that no file claimed: deleted files, changed keys.
     this.corpus.dropDetached();
@@ -300,7 +316,7 @@ export class Workspace implements SymbolContext {
     this.notes.clear();
     this.changedKeys.clear();
     this.symbolsChanged();
-    const noteTexts = new Map<string, { text: string; digest?: string }>();
+    const noteTexts = new Map<string, Read>();
     await pool(notePaths, READ_CONCURRENCY, async (path) => {
       const read = openNotes.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
       if (read !== undefined) {
@@ -467,24 +483,31 @@ export class Workspace implements SymbolContext {
    * (a source's tag in the index, a note's key for its tree); undefined when it cannot
    * be read (a problem is recorded).
    */
-  private async readDigested(path: string, maxBytes?: number): Promise<{ text: string; digest?: string } | undefined> {
-    let digest: string | undefined;
-    const text = await this.readText(path, maxBytes, (bytes) => {
-      digest = this.cache?.digest([bytes]);
-    });
-    return text === undefined ? undefined : { text, digest };
+  private async readDigested(path: string, maxBytes?: number): Promise<Read | undefined> {
+    const read = await this.readBytes(path);
+    const text = read && this.decodeBytes(path, read.bytes, maxBytes);
+    return text === undefined ? undefined : { ...read!, text };
   }
 
   /** Reads and decodes a file; records a problem and returns undefined when it cannot. */
-  private async readText(path: string, maxBytes?: number, onBytes?: (bytes: Uint8Array) => void): Promise<string | undefined> {
-    let bytes: Uint8Array;
+  private async readText(path: string, maxBytes?: number): Promise<string | undefined> {
+    const read = await this.readBytes(path);
+    return read && this.decodeBytes(path, read.bytes, maxBytes);
+  }
+
+  /** A file's bytes and, with a cache, their digest; records a problem and returns undefined when it cannot be read. */
+  private async readBytes(path: string): Promise<{ bytes: Uint8Array; digest?: string } | undefined> {
     try {
-      bytes = await this.fs.readFile(path);
+      const bytes = await this.fs.readFile(path);
+      return { bytes, digest: this.cache?.digest([bytes]) };
     } catch (e) {
       this.addFileProblem(path, 'unreadable-file', `${path} cannot be read: ${(e as Error).message}`);
       return undefined;
     }
-    onBytes?.(bytes);
+  }
+
+  /** A file's text; records a problem and returns undefined when it is not text we check. */
+  private decodeBytes(path: string, bytes: Uint8Array, maxBytes?: number): string | undefined {
     const decoded = decodeText(bytes, maxBytes);
     if ('problem' in decoded) {
       this.addFileProblem(path, 'unreadable-file', `${path} ${decoded.problem}; it is not checked`);
@@ -527,11 +550,11 @@ export class Workspace implements SymbolContext {
     return corpus === '' ? true : !path.startsWith(`${corpus}/`);
   }
 
-  /** Records a corpus file (text undefined: unreadable) and updates the sources of its key. */
-  private registerCorpusFile(path: string, text: string | undefined, tag?: string): void {
+  /** Records a corpus file (read undefined: unreadable) and updates the sources of its key. */
+  private registerCorpusFile(path: string, read: Read | undefined): void {
     const key = keyOf(path);
     this.corpusFiles.set(path, key);
-    if (text === undefined) {
+    if (read === undefined) {
       return;
     }
     const paths = this.keyPaths.get(key) ?? [];
@@ -540,26 +563,29 @@ export class Workspace implements SymbolContext {
       paths.sort();
     }
     this.keyPaths.set(key, paths);
-    this.pendingTexts.set(path, text);
-    if (tag === undefined) {
+    this.pendingTexts.set(path, read.bytes);
+    if (read.digest === undefined) {
       this.pendingTags.delete(path);
     } else {
-      this.pendingTags.set(path, tag);
+      this.pendingTags.set(path, read.digest);
     }
-    this.refreshKey(key);
+    this.refreshKey(key, { path, text: read.text });
   }
 
   /**
-   * Texts of the readable corpus files by path (the very strings their sources hold,
-   * so no copy): when one of two files sharing a key goes, the other's source is
-   * added back from here.
+   * The bytes of the readable corpus files by path (the very bytes their sources
+   * hold, so no copy): when one of two files sharing a key goes, the other's source
+   * is added back from here.
    */
-  private readonly pendingTexts = new Map<string, string>();
+  private readonly pendingTexts = new Map<string, Uint8Array>();
   /** Content tags of the corpus files (with a cache only), by path. */
   private readonly pendingTags = new Map<string, string>();
 
-  /** Makes the corpus hold `key` iff exactly one readable file has it; reports duplicates. */
-  private refreshKey(key: string): void {
+  /**
+   * Makes the corpus hold `key` iff exactly one readable file has it; reports
+   * duplicates. `fresh`: a file just read, with its text (not decoded again).
+   */
+  private refreshKey(key: string, fresh?: { path: string; text: string }): void {
     const paths = this.keyPaths.get(key) ?? [];
     this.corpus.remove(key);
     for (const path of paths) {
@@ -573,9 +599,10 @@ export class Workspace implements SymbolContext {
     }
     if (paths.length === 1) {
       const path = paths[0];
-      const text = this.pendingTexts.get(path);
-      if (text !== undefined) {
-        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key)), this.pendingTags.get(path));
+      const bytes = this.pendingTexts.get(path);
+      const decoded = bytes === undefined ? undefined : fresh?.path === path ? fresh : decodeText(bytes, Number.MAX_SAFE_INTEGER);
+      if (bytes !== undefined && decoded !== undefined && 'text' in decoded) {
+        this.corpus.add(createSource(key, path, decoded.text, this.config.paragraphs, this.metadata.get(key), bytes), this.pendingTags.get(path));
       }
     } else if (paths.length > 1) {
       for (const path of paths) {
@@ -604,7 +631,7 @@ export class Workspace implements SymbolContext {
       this.removeCorpusFile(path);
       if (change !== 'deleted') {
         const read = await this.readDigested(path);
-        this.registerCorpusFile(path, read?.text, read?.digest);
+        this.registerCorpusFile(path, read);
       }
       this.invalidateQuotes(keyOf(path));
       return 'corpus';
