@@ -205,6 +205,10 @@ describe('index cache', () => {
       const cache = FileIndexCache.forWorkspace(path.join(dir, 'nested'), '/some/workspace', '1.2.3');
       assert.equal(await cache.read(), undefined);
       await cache.write([Uint8Array.of(1, 2, 3), Uint8Array.of(4)]);
+      // Thousands of chunks, some empty, some large (written in gathered batches), in order.
+      const many = Array.from({ length: 2500 }, (_, i) => (i % 7 === 0 ? new Uint8Array(0) : i % 500 === 1 ? new Uint8Array(300_000).fill(i % 251) : Uint8Array.of(i % 256, (i * 7) % 256)));
+      await cache.write(many);
+      assert.deepEqual(await cache.read(), Buffer.concat(many));
       await cache.write([Uint8Array.of(5, 6, 7, 8)]);
       assert.deepEqual([...(await cache.read())!], [5, 6, 7, 8]);
       assert.deepEqual(fs.readdirSync(path.join(dir, 'nested')), [path.basename(cache.file)], 'one file, no temporary left');

@@ -11,6 +11,9 @@ import * as os from 'os';
 import * as path from 'path';
 import type { IndexCache } from '../workspace/fs';
 
+/** Chunks per gathered write (under the usual IOV_MAX of 1,024). */
+const WRITEV_CHUNKS = 512;
+
 export class FileIndexCache implements IndexCache {
   readonly context: string;
 
@@ -42,9 +45,20 @@ export class FileIndexCache implements IndexCache {
     try {
       const handle = await fsp.open(temporary, 'w', 0o600);
       try {
-        for (const chunk of chunks) {
-          for (let done = 0; done < chunk.length; ) {
-            done += (await handle.write(chunk, done, chunk.length - done)).bytesWritten;
+        // Many small chunks (two per source): gathered writes, not one round trip to
+        // the thread pool per chunk (30,000 of them for 10,000 sources).
+        for (let from = 0; from < chunks.length; from += WRITEV_CHUNKS) {
+          let batch = chunks.slice(from, from + WRITEV_CHUNKS).filter((c) => c.length > 0);
+          while (batch.length > 0) {
+            let written = (await handle.writev(batch)).bytesWritten;
+            // A short write: go on from where it stopped.
+            while (batch.length > 0 && written >= batch[0].length) {
+              written -= batch[0].length;
+              batch = batch.slice(1);
+            }
+            if (batch.length > 0 && written > 0) {
+              batch = [batch[0].subarray(written), ...batch.slice(1)];
+            }
           }
         }
       } finally {
