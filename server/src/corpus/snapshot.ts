@@ -56,7 +56,8 @@ interface Header {
 /** Text kept beside the index, valid only under its own context (e.g. the parser's version). */
 export interface SnapshotExtra {
   context: string;
-  text: string;
+  /** The text, or its pieces in order already encoded as UTF-8 (no one long string is needed). */
+  text: string | readonly Uint8Array[];
 }
 
 function bytesOf(a: Uint32Array | Uint16Array): Uint8Array {
@@ -76,7 +77,9 @@ function padding(length: number): Uint8Array {
  * digest's name, the product's version); decoding requires the same.
  */
 export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest: Digest, extra?: SnapshotExtra): Uint8Array[] {
-  const extraBytes = extra ? new TextEncoder().encode(extra.text) : new Uint8Array(0);
+  const encoder = new TextEncoder();
+  const extraPieces = extra === undefined ? [] : typeof extra.text === 'string' ? [encoder.encode(extra.text)] : extra.text;
+  const extraLength = extraPieces.reduce((n, piece) => n + piece.length, 0);
   const header: Header = {
     context,
     probe: tokenizerProbe(),
@@ -87,7 +90,7 @@ export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest
     entries: snapshot.entries,
     lengths: snapshot.words.map((w) => w.length),
     wide: snapshot.starts.flatMap((starts, i) => (starts instanceof Uint32Array ? [i] : [])),
-    extraBytes: extraBytes.length,
+    extraBytes: extraLength,
     extraContext: extra?.context ?? '',
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -100,7 +103,7 @@ export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest
     const starts = bytesOf(snapshot.starts[i]);
     chunks.push(bytesOf(snapshot.words[i]), starts, padding(starts.length));
   }
-  chunks.push(extraBytes, padding(extraBytes.length));
+  chunks.push(...extraPieces, padding(extraLength));
   const trailer = new Uint8Array(TRAILER).fill(0x20);
   trailer.set(new TextEncoder().encode(digest(chunks).slice(0, TRAILER)));
   chunks.push(trailer);

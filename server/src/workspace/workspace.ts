@@ -462,7 +462,14 @@ export class Workspace implements SymbolContext {
       return false;
     }
     const corpus = this.corpus;
-    const extra = { context: parserContext(), text: JSON.stringify(Object.fromEntries(trees)) };
+    // The trees as one JSON object, encoded note by note (no one string of them all).
+    const encoder = new TextEncoder();
+    const pieces = [encoder.encode('{')];
+    for (const [digest, tree] of trees) {
+      pieces.push(encoder.encode(`${pieces.length > 1 ? ',' : ''}${JSON.stringify(digest)}:${JSON.stringify(tree)}`));
+    }
+    pieces.push(encoder.encode('}'));
+    const extra = { context: parserContext(), text: pieces };
     // The digest is taken now: if the corpus changes while the chunks are written, the file's checksum fails and it is never used.
     const chunks = encodeSnapshot(corpus.snapshot(), this.cache.context, (c) => this.cache!.digest(c), extra);
     corpus.markSaved();
