@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { Corpus } from '../../server/src/corpus/corpus';
 import { CORPUS, workspaceOf } from './helpers';
 
 describe('incremental updates', () => {
@@ -111,5 +112,28 @@ describe('incremental updates', () => {
     assert.deepEqual(moved.range.start, { line: 2, character: at });
     assert.deepEqual(moved.fixes?.[0].edits[0].range.start, { line: 2, character: at });
   });
-});
 
+  it('judges each quotation of the workspace once for a whole check, even past the memo\'s usual bound', async () => {
+    // 6,000 distinct quotations (more than the 5,000 entries a memo keeps while typing).
+    const words = Array.from({ length: 6000 }, (_, i) => `mot${i}`);
+    const files: Record<string, string> = { 'corpus/long.txt': `${words.join(' ')}\n` };
+    for (let n = 0; n < 3; n++) {
+      files[`n${n}.pnote`] = words.slice(n * 2000, (n + 1) * 2000).map((w) => `«${w}» [@long]`).join('\n') + '\n';
+    }
+    const { service } = await workspaceOf(files);
+    const proto = Corpus.prototype as unknown as { quickExact: (...args: unknown[]) => unknown };
+    const original = proto.quickExact;
+    let calls = 0;
+    proto.quickExact = function (this: unknown, ...args: unknown[]) {
+      calls++;
+      return original.apply(this, args);
+    };
+    try {
+      const files = service.allDiagnostics();
+      assert.equal(files.reduce((n, f) => n + f.diagnostics.length, 0), 0, 'every quotation found');
+    } finally {
+      proto.quickExact = original;
+    }
+    assert.equal(calls, 6000, 'each judged once');
+  });
+});

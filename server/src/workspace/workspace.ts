@@ -981,7 +981,7 @@ export class Workspace implements SymbolContext {
     const cached = verdicts.get(key);
     if (!cached) {
       const verdict = judgeQuotation(this.corpus, parseQuote(text), items);
-      boundedSet(verdicts, key, { verdict, items }, MAX_MEMO_ENTRIES);
+      boundedSet(verdicts, key, { verdict, items }, this.verdictLimit);
       return verdict;
     }
     // The same quotation and citation elsewhere (or moved): the verdict holds, but its
@@ -1001,13 +1001,23 @@ export class Workspace implements SymbolContext {
   };
 
   /**
+   * Bound of the verdict memo: {@link MAX_MEMO_ENTRIES}, or room for every quotation
+   * of the workspace and as many drafts when there are more (set by {@link prepareAll},
+   * which judges them all before the notes' diagnostics read the verdicts back: a
+   * smaller memo would start over mid-way, and most would be judged twice).
+   */
+  private verdictLimit = MAX_MEMO_ENTRIES;
+
+  /**
    * Judges every quotation not judged yet, grouped by the source it cites, so each
    * source is tokenised once rather than once per citing note (the token cache is
    * bounded). Called before computing the diagnostics of the whole workspace.
    */
   prepareAll(): void {
     const pending: Array<{ key: string; text: string; items: readonly CitationItem[] }> = [];
+    let quotations = 0;
     for (const note of this.notes.values()) {
+      quotations += note.ast.quotations.length;
       if (note.quoteProblems) {
         continue;
       }
@@ -1019,6 +1029,7 @@ export class Workspace implements SymbolContext {
       }
     }
     pending.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.verdictLimit = Math.max(MAX_MEMO_ENTRIES, 2 * quotations);
     for (const { text, items } of pending) {
       this.judge(text, items);
     }
