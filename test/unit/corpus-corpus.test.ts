@@ -40,6 +40,26 @@ describe('corpus/corpus', () => {
     assert.equal(c.get('nope'), undefined);
   });
 
+  it('runOccurrences gives what findExactAnywhere finds, as word indexes, for runs of words; undefined with an omission', () => {
+    const c = fixtureCorpus();
+    for (let i = 0; i < 40; i++) {
+      c.add(createSource(`filler-${i}`, `corpus/filler-${i}.txt`, fillerText(i, 400), 'lines'));
+    }
+    const phrases = ['Pompeo', 'Mike Pompeo', 'WeChat', 'TikTok', 'Chine', 'le', 'de la', 'mot17', 'mot17 mot2', 'Washington', 'nulle part ailleurs'];
+    for (const phrase of phrases) {
+      const pattern = parseQuote(phrase);
+      const expected = c.findExactAnywhere(pattern).map((m) => ({ key: m.key, firstWord: m.firstWord, lastWord: m.lastWord }));
+      assert.deepEqual(c.runOccurrences(pattern), expected, phrase);
+    }
+    assert.ok(c.runOccurrences(parseQuote('le'))!.length > 20, 'a common word: many occurrences');
+    assert.equal(c.runOccurrences(parseQuote('«toute transaction […] par toute personne»')), undefined);
+    const first = c.runOccurrences(parseQuote('Mike Pompeo'))![0];
+    const span = c.wordSpan(first.key, first.firstWord, first.lastWord)!;
+    assert.equal(c.get(first.key)!.text.slice(span.start, span.end), 'Mike Pompeo');
+    assert.equal(c.wordSpan(first.key, 5, 4), undefined);
+    assert.equal(c.wordSpan('nope', 0, 0), undefined);
+  });
+
   it('findExactAnywhere finds the right source and honours exclude', () => {
     const c = fixtureCorpus();
     const wechat = parseQuote('«toute transaction liée à WeChat par toute personne»');

@@ -89,8 +89,19 @@ describe('features (in memory, cursor marker)', () => {
       const hover = service.hover('note.pnote', fixture.cursor!.position)!;
       assert.match(hover.markdown, /\*\*Mike Pompeo\*\*/);
       assert.match(hover.markdown, /Named 3 times in 1 source\./);
+      assert.match(hover.markdown, /> {2}\*\*Pompeo\*\* présente le programme « Clean Network »\n>\n> — a ¶1/, 'the first occurrence, in bold in its paragraph');
       assert.match(hover.markdown, /Takes part in: 2020-08-05 Pompeo presents the Clean Network/);
       assert.deepEqual(hover.range, { start: { line: 0, character: 4 }, end: { line: 0, character: 11 } });
+    });
+
+    it('counts a name and its alias standing together once, across sources, most named first', async () => {
+      const { service, fixture } = await workspaceOf(
+        `${REGISTRY}//- corpus/x.txt\nMike Pompeo a parlé. Puis Pompeo est parti.\n//- corpus/y.txt\nPompeo, encore Pompeo, et Mike Pompeo.\n//- note.pnote\nSee @pom$0peo.\n`,
+      );
+      const markdown = service.hover('note.pnote', fixture.cursor!.position)!.markdown;
+      assert.match(markdown, /Named 5 times in 2 sources\./);
+      assert.match(markdown, /> {2}\*\*Pompeo\*\* , encore Pompeo, et Mike Pompeo\.\n>\n> — y ¶1/, 'y first: three occurrences');
+      assert.match(markdown, /> {2}\*\*Mike Pompeo\*\* a parlé\. Puis Pompeo est parti\.\n>\n> — x ¶1/, '"Mike Pompeo" once, not also "Pompeo"');
     });
 
     it('shows the quoted passage of a citation, or the closest wording', async () => {

@@ -690,6 +690,49 @@ export class Corpus {
     return out;
   }
 
+  /**
+   * Every occurrence of a quotation that is one run of words (a name), by source key
+   * (in key order) then position, as word indexes, read off the index's word ids
+   * alone: no text is decoded and, unlike {@link findExactAnywhere}, no occurrence is
+   * checked against its own words, so two different words sharing a 32-bit hash would
+   * count as one. For counts (a hover's "named N times"), never to judge a quotation.
+   * Undefined for a quotation with omissions or insertions.
+   */
+  runOccurrences(pattern: QuotePattern): Array<{ key: string; firstWord: number; lastWord: number }> | undefined {
+    const coded = this.codePattern(pattern);
+    if (!coded) {
+      return []; // a word no source has
+    }
+    const run = coded.run;
+    if (!run) {
+      return undefined;
+    }
+    const rank = this.keyRanks();
+    const out: Array<{ key: string; firstWord: number; lastWord: number }> = [];
+    for (const id of this.candidates(pattern).sort((a, b) => rank[a] - rank[b])) {
+      const source = this.sources[id];
+      const words = this.wordIds[id];
+      if (!source || !words) {
+        continue;
+      }
+      for (let at = indexOfRun(words, run, 0); at >= 0; at = indexOfRun(words, run, at + 1)) {
+        out.push({ key: source.key, firstWord: at, lastWord: at + run.length - 1 });
+      }
+    }
+    return out;
+  }
+
+  /** The text span of words `first` to `last` (word indexes) of a source; undefined when it has no such words. */
+  wordSpan(key: string, first: number, last: number): Span | undefined {
+    const id = this.byKey.get(key);
+    const starts = id === undefined ? undefined : this.wordStarts[id];
+    const source = id === undefined ? undefined : this.sources[id];
+    if (!starts || !source || first < 0 || first > last || last >= starts.length) {
+      return undefined;
+    }
+    return { start: starts[first], end: wordEndFrom(source.text, starts[last]) };
+  }
+
   /** Per source id, the rank of its key in sorted key order (dead ids rank last); rebuilt after a change. */
   private keyRanks(): Uint32Array {
     if (!this.ranks) {

@@ -56,29 +56,33 @@ export interface CorpusMentions {
 export function corpusMentions(ws: Workspace, entity: EntitySymbol): CorpusMentions {
   const names = entityNames(entity);
   return ws.memo(`mentions:${entity.id}:${names.join('\u0000')}`, { corpus: true }, () => {
-    const bySource = new Map<string, SourceMatch[]>();
+    // Occurrences as word indexes, counted on the index's word ids (no source text
+    // decoded: a name can stand in thousands of sources); only the excerpts shown
+    // read their source's text.
+    type Occurrence = { firstWord: number; lastWord: number };
+    const bySource = new Map<string, Occurrence[]>();
     for (const name of names) {
       const pattern = parseQuote(name);
       if (pattern.wordCount === 0) {
         continue;
       }
-      for (const match of ws.corpus.findExactAnywhere(pattern)) {
+      for (const match of ws.corpus.runOccurrences(pattern) ?? ws.corpus.findExactAnywhere(pattern)) {
         const list = bySource.get(match.key) ?? [];
-        list.push(match);
+        list.push({ firstWord: match.firstWord, lastWord: match.lastWord });
         bySource.set(match.key, list);
       }
     }
     // "Mike Pompeo" and its alias "Pompeo" name the same occurrence: keep the longest
     // of overlapping matches.
     for (const [key, list] of bySource) {
-      list.sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
-      const kept: SourceMatch[] = [];
+      list.sort((a, b) => a.firstWord - b.firstWord || b.lastWord - a.lastWord);
+      const kept: Occurrence[] = [];
       for (const match of list) {
         const previous = kept[kept.length - 1];
-        if (!previous || match.span.start >= previous.span.end) {
+        if (!previous || match.firstWord > previous.lastWord) {
           kept.push(match);
-        } else if (match.span.end > previous.span.end) {
-          kept[kept.length - 1] = { ...previous, span: { start: previous.span.start, end: match.span.end } };
+        } else if (match.lastWord > previous.lastWord) {
+          kept[kept.length - 1] = { firstWord: previous.firstWord, lastWord: match.lastWord };
         }
       }
       bySource.set(key, kept);
@@ -88,8 +92,10 @@ export function corpusMentions(ws: Workspace, entity: EntitySymbol): CorpusMenti
     for (const [key, matches] of [...bySource].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))) {
       occurrences += matches.length;
       const source = ws.corpus.get(key);
-      if (source && examples.length < MAX_EXCERPTS) {
-        examples.push({ source, match: matches[0] });
+      const { firstWord, lastWord } = matches[0];
+      const span = examples.length < MAX_EXCERPTS ? ws.corpus.wordSpan(key, firstWord, lastWord) : undefined;
+      if (source && span) {
+        examples.push({ source, match: { key, span, firstWord, lastWord } });
       }
     }
     return { sources: bySource.size, occurrences, examples };
