@@ -60,7 +60,12 @@ describe('index cache', () => {
 
     const second = await withCache(fs, cache);
     assert.deepEqual(second.workspace.indexOrigin, { restored: true, reused: 4, notesReused: 2 }, 'both notes\' trees too');
-    assert.equal(snapshotOf(second), snapshotOf(await fresh(fs)));
+    const reference = await fresh(fs);
+    assert.equal(snapshotOf(second), snapshotOf(reference));
+    // A reattached source is not decoded at load; its text and the metadata read from it are the same.
+    const sources = (service: LanguageService) => service.workspace.corpus.all().map((s) => ({ key: s.key, text: s.text, metadata: s.metadata, paragraphs: s.paragraphs }));
+    assert.deepEqual(sources(second), sources(reference));
+    assert.ok(sources(second).some((s) => s.metadata.title && s.metadata.date), 'titles and dates read from the texts');
     assert.equal(await second.saveIndex(), false, 'restored unchanged: not written again');
   });
 

@@ -609,6 +609,11 @@ export class Corpus {
     return corpus;
   }
 
+  /** Whether a restored entry not yet claimed holds `key` with content tag `tag` ({@link add} would reattach it, without indexing). */
+  holdsDetached(key: string, tag: string): boolean {
+    return this.detached.get(key)?.tag === tag;
+  }
+
   /** Forgets the restored entries that no {@link add} claimed (their files are gone or changed key). */
   dropDetached(): void {
     for (const { id } of this.detached.values()) {

@@ -222,26 +222,31 @@ export function paragraphSpans(text: string, lines: Span[], mode: ParagraphMode)
  * Build a source. Metadata fields not given are read from the text: the title is
  * the first non-blank line (or the key when the text is blank), the date the first
  * date written in the text. `bytes`: the UTF-8 bytes `text` was decoded from (by
- * `decodeText`); the source then keeps them instead of the text.
+ * `decodeText`, which found them valid); the source then keeps them instead of the
+ * text, and `text` may be left out (decoded only if the metadata needs it).
  */
+export function createSource(key: string, path: string, text: string, mode: ParagraphMode, metadata?: Partial<SourceMetadata>, bytes?: Uint8Array): SourceInfo;
+export function createSource(key: string, path: string, text: string | undefined, mode: ParagraphMode, metadata: Partial<SourceMetadata> | undefined, bytes: Uint8Array): SourceInfo;
 export function createSource(
   key: string,
   path: string,
-  text: string,
+  given: string | undefined,
   mode: ParagraphMode,
   metadata?: Partial<SourceMetadata>,
   bytes?: Uint8Array,
 ): SourceInfo {
-  const meta: SourceMetadata = { ...metadata, title: metadata?.title || extractTitle(text) || key };
+  let text = given;
+  const textNow = (): string => (text ??= utf8.decode(bytes!));
+  const meta: SourceMetadata = { ...metadata, title: metadata?.title || extractTitle(textNow()) || key };
   if (!meta.date) {
-    const date = extractDate(text);
+    const date = extractDate(textNow());
     if (date) {
       meta.date = date;
     } else {
       delete meta.date;
     }
   }
-  return new Source(key, path, bytes ?? text, meta, mode, text);
+  return new Source(key, path, bytes ?? text!, meta, mode, text);
 }
 
 function rangeOf(spans: Span[], start: number, end: number): Span | undefined {

@@ -101,9 +101,9 @@ const READ_CONCURRENCY = 32;
 /** Corpus files read before they are indexed (bounds the texts alive at once while loading). */
 const LOAD_BATCH = 256;
 
-/** A file read and decoded: its text, its bytes, and (with a cache) the digest of its bytes. */
+/** A file read: its text (a corpus file's may be left to decode when needed), its bytes, and (with a cache) the digest of its bytes. */
 interface Read {
-  text: string;
+  text?: string;
   bytes: Uint8Array;
   digest?: string;
 }
@@ -300,8 +300,11 @@ export class Workspace implements SymbolContext {
       });
       for (const path of batch) {
         const read = files.get(path);
-        const text = read && this.decodeBytes(path, read.bytes);
-        this.registerCorpusFile(path, text === undefined ? undefined : { ...read!, text });
+        // Bytes the saved index holds (same digest) were valid text when indexed: the
+        // index is reattached as it is, and the text is decoded only if asked for.
+        const known = read?.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest);
+        const text = read && !known ? this.decodeBytes(path, read.bytes) : undefined;
+        this.registerCorpusFile(path, read && (known || text !== undefined) ? { ...read, text } : undefined);
       }
     }
     // Entries of the saved index that no file claimed: deleted files, changed keys.
@@ -316,7 +319,7 @@ export class Workspace implements SymbolContext {
     this.notes.clear();
     this.changedKeys.clear();
     this.symbolsChanged();
-    const noteTexts = new Map<string, Read>();
+    const noteTexts = new Map<string, Read & { text: string }>();
     await pool(notePaths, READ_CONCURRENCY, async (path) => {
       const read = openNotes.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
       if (read !== undefined) {
@@ -490,7 +493,7 @@ export class Workspace implements SymbolContext {
    * (a source's tag in the index, a note's key for its tree); undefined when it cannot
    * be read (a problem is recorded).
    */
-  private async readDigested(path: string, maxBytes?: number): Promise<Read | undefined> {
+  private async readDigested(path: string, maxBytes?: number): Promise<(Read & { text: string }) | undefined> {
     const read = await this.readBytes(path);
     const text = read && this.decodeBytes(path, read.bytes, maxBytes);
     return text === undefined ? undefined : { ...read!, text };
@@ -557,7 +560,11 @@ export class Workspace implements SymbolContext {
     return corpus === '' ? true : !path.startsWith(`${corpus}/`);
   }
 
-  /** Records a corpus file (read undefined: unreadable) and updates the sources of its key. */
+  /**
+   * Records a corpus file (read undefined: unreadable, or not valid text) and updates
+   * the sources of its key. `read.text` may be left undefined only for bytes known to
+   * be valid text (the saved index holds them).
+   */
   private registerCorpusFile(path: string, read: Read | undefined): void {
     const key = keyOf(path);
     this.corpusFiles.set(path, key);
@@ -592,7 +599,7 @@ export class Workspace implements SymbolContext {
    * Makes the corpus hold `key` iff exactly one readable file has it; reports
    * duplicates. `fresh`: a file just read, with its text (not decoded again).
    */
-  private refreshKey(key: string, fresh?: { path: string; text: string }): void {
+  private refreshKey(key: string, fresh?: { path: string; text?: string }): void {
     const paths = this.keyPaths.get(key) ?? [];
     this.corpus.remove(key);
     for (const path of paths) {
@@ -606,10 +613,11 @@ export class Workspace implements SymbolContext {
     }
     if (paths.length === 1) {
       const path = paths[0];
+      // Bytes registered here were valid text when read (see registerCorpusFile).
       const bytes = this.pendingTexts.get(path);
-      const decoded = bytes === undefined ? undefined : fresh?.path === path ? fresh : decodeText(bytes, Number.MAX_SAFE_INTEGER);
-      if (bytes !== undefined && decoded !== undefined && 'text' in decoded) {
-        this.corpus.add(createSource(key, path, decoded.text, this.config.paragraphs, this.metadata.get(key), bytes), this.pendingTags.get(path));
+      if (bytes !== undefined) {
+        const text = fresh?.path === path ? fresh.text : undefined;
+        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key), bytes), this.pendingTags.get(path));
       }
     } else if (paths.length > 1) {
       for (const path of paths) {
