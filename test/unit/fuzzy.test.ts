@@ -1,0 +1,79 @@
+/**
+ * common/fuzzy.ts: fuse.js with keys folded once; a two-character query scores only
+ * the items where it stands, which must give exactly what scoring every item gives.
+ */
+import { strict as assert } from 'node:assert';
+import Fuse from 'fuse.js';
+import { FoldedFuse, stripDiacritics } from '../../server/src/common/fuzzy';
+
+interface Entity {
+  id: string;
+  name: string;
+  aliases: string[];
+}
+
+/** 500 entity-like items (ids, names with accents, aliases), deterministic. */
+function entities(): Entity[] {
+  const first = ['Mike', 'Zhang', 'Élodie', 'Wilbur', 'Xi', 'Steven', 'Ngozi', 'Łukasz', 'Agnès', 'Björn', 'Chloé', 'Kenji'];
+  const last = ['Pompeo', 'Yiming', 'Müller', 'Ross', 'Jinping', 'Mnuchin', 'Okonjo-Iweala', 'Wałęsa', 'Buisson', 'Ståhl', 'Dupré', 'Satō'];
+  const orgs = ['Agence nationale', 'Département du Commerce', 'ByteDance', 'Tencent', 'Commission européenne', 'Huawei'];
+  let x = 12345;
+  const next = (n: number) => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x % n;
+  };
+  return Array.from({ length: 500 }, (_, i) => {
+    const name = i % 5 === 4 ? `${orgs[next(orgs.length)]} ${i}` : `${first[next(first.length)]} ${last[next(last.length)]}`;
+    const id = stripDiacritics(name).toLowerCase().replace(/[^a-z0-9]+/g, '-') + (i % 3 === 0 ? '' : `-${i}`);
+    return { id, name, aliases: next(3) === 0 ? [] : [last[next(last.length)], `${orgs[next(orgs.length)]}`] };
+  });
+}
+
+describe('common/fuzzy FoldedFuse', () => {
+  const options = { ignoreLocation: true, includeScore: true, threshold: 0.45, keys: [{ name: 'id', weight: 2 }, { name: 'name', weight: 1.5 }, 'aliases'] };
+
+  it('gives for every two-character query exactly what scoring every item gives', () => {
+    const list = entities();
+    const folded = new FoldedFuse(list, options);
+    // The reference: fuse.js itself, scoring every item, keys folded by its getter.
+    // (fuse.js 7.5 gives an array key's elements as { v, i }.)
+    const foldElement = (v: unknown) => (typeof v === 'string' ? stripDiacritics(v) : { ...(v as { v: string; i: number }), v: stripDiacritics((v as { v: string }).v) });
+    const reference = new Fuse(list, {
+      ...options,
+      getFn: (item, path) => {
+        const value: unknown = Fuse.config.getFn(item, path);
+        return (Array.isArray(value) ? value.map(foldElement) : typeof value === 'string' ? stripDiacritics(value) : value) as string;
+      },
+    });
+    const letters = 'aeéiklmnopstuwz-1Ł';
+    let compared = 0;
+    let nonEmpty = 0;
+    for (const a of letters) {
+      for (const b of letters) {
+        const query = `${a}${b}`;
+        const expected = reference.search(stripDiacritics(query), { limit: 50 }).map((r) => [r.item.id, r.score]);
+        const actual = folded.search(query, { limit: 50 }).map((r) => [r.item.id, r.score]);
+        assert.deepEqual(actual, expected, query);
+        compared++;
+        nonEmpty += expected.length > 0 ? 1 : 0;
+      }
+    }
+    assert.ok(compared === letters.length ** 2 && nonEmpty > 100, `${nonEmpty} queries with results`);
+  });
+
+  it('scores every item for longer queries, so fuzzy matches with an error are still found', () => {
+    const folded = new FoldedFuse(entities(), options);
+    const found = folded.search('pompoe', { limit: 50 }).map((r) => r.item.name);
+    assert.ok(found.some((name) => name.endsWith('Pompeo')), 'a transposition still finds Pompeo');
+    assert.ok(folded.search('Müll', { limit: 5 }).every((r) => /Müller|Mull/i.test(`${r.item.name} ${r.item.aliases.join(' ')}`)));
+    assert.ok(folded.search('mu', { limit: 50 }).some((r) => r.item.name.includes('Müller')), 'accent-insensitive two-character query');
+  });
+
+  it('folds the accents of every element of an array key (aliases) too', () => {
+    const folded = new FoldedFuse([{ id: 'w1', name: 'Pan', aliases: ['Wałęsa', 'Président'] }, { id: 'o2', name: 'Other', aliases: ['Quelqu’un'] }], options);
+    // Two letters match only where they stand: "le" stands in "Wałęsa" once folded ("Walesa").
+    assert.deepEqual(folded.search('le', { limit: 5 }).map((r) => r.item.id), ['w1']);
+    assert.deepEqual(folded.search('és', { limit: 5 }).map((r) => r.item.id), ['w1']);
+    assert.deepEqual(folded.search('walesa', { limit: 5 }).map((r) => r.item.id), ['w1']);
+  });
+});
