@@ -29,6 +29,13 @@ function entities(): Entity[] {
   });
 }
 
+/** fuse.js's own getter, folded (fuse.js 7.5 gives an array key's elements as { v, i }). */
+function referenceGetFn(item: Entity, path: string | string[]): string {
+  const foldElement = (v: unknown) => (typeof v === 'string' ? stripDiacritics(v) : { ...(v as { v: string; i: number }), v: stripDiacritics((v as { v: string }).v) });
+  const value: unknown = Fuse.config.getFn(item, path);
+  return (Array.isArray(value) ? value.map(foldElement) : typeof value === 'string' ? stripDiacritics(value) : value) as string;
+}
+
 describe('common/fuzzy FoldedFuse', () => {
   const options = { ignoreLocation: true, includeScore: true, threshold: 0.45, keys: [{ name: 'id', weight: 2 }, { name: 'name', weight: 1.5 }, 'aliases'] };
 
@@ -36,15 +43,7 @@ describe('common/fuzzy FoldedFuse', () => {
     const list = entities();
     const folded = new FoldedFuse(list, options);
     // The reference: fuse.js itself, scoring every item, keys folded by its getter.
-    // (fuse.js 7.5 gives an array key's elements as { v, i }.)
-    const foldElement = (v: unknown) => (typeof v === 'string' ? stripDiacritics(v) : { ...(v as { v: string; i: number }), v: stripDiacritics((v as { v: string }).v) });
-    const reference = new Fuse(list, {
-      ...options,
-      getFn: (item, path) => {
-        const value: unknown = Fuse.config.getFn(item, path);
-        return (Array.isArray(value) ? value.map(foldElement) : typeof value === 'string' ? stripDiacritics(value) : value) as string;
-      },
-    });
+    const reference = new Fuse(list, { ...options, getFn: referenceGetFn });
     const letters = 'aeéiklmnopstuwz-1Ł';
     let compared = 0;
     let nonEmpty = 0;
@@ -59,6 +58,40 @@ describe('common/fuzzy FoldedFuse', () => {
       }
     }
     assert.ok(compared === letters.length ** 2 && nonEmpty > 100, `${nonEmpty} queries with results`);
+  });
+
+  it('gives for three- and four-character queries (one error allowed) exactly what scoring every item gives', () => {
+    const list = entities();
+    const folded = new FoldedFuse(list, options);
+    const reference = new Fuse(list, { ...options, getFn: referenceGetFn });
+    // Pieces of the items' own words, some with one edit (a substitution, a deletion, an insertion), and random letters.
+    const words = list.flatMap((e) => [e.id, e.name, ...e.aliases]).map((w) => stripDiacritics(w).toLowerCase());
+    let x = 7;
+    const next = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    const alphabet = 'abcdeilmnoprstuyz- ';
+    const queries = new Set<string>();
+    while (queries.size < 300) {
+      const length = 3 + next(2);
+      const word = words[next(words.length)];
+      let q = word.length >= length + 1 ? word.slice(next(word.length - length), undefined).slice(0, length + 1) : word;
+      const edit = next(4);
+      const at = next(q.length);
+      q = edit === 0 ? q.slice(0, at) + alphabet[next(alphabet.length)] + q.slice(at + 1) : edit === 1 ? q.slice(0, at) + q.slice(at + 1) : edit === 2 ? q.slice(0, at) + alphabet[next(alphabet.length)] + q.slice(at) : q;
+      q = next(5) === 0 ? Array.from({ length }, () => alphabet[next(alphabet.length)]).join('') : q.slice(0, length);
+      if (q.length === length) {
+        queries.add(q);
+      }
+    }
+    let nonEmpty = 0;
+    for (const query of queries) {
+      const expected = reference.search(query, { limit: 50 }).map((r) => [r.item.id, r.score]);
+      assert.deepEqual(folded.search(query, { limit: 50 }).map((r) => [r.item.id, r.score]), expected, query);
+      nonEmpty += expected.length > 0 ? 1 : 0;
+    }
+    assert.ok(nonEmpty > 120, `${nonEmpty} of ${queries.size} queries with results`);
   });
 
   it('scores every item for longer queries, so fuzzy matches with an error are still found', () => {

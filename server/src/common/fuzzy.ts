@@ -46,6 +46,37 @@ function stringsOf(value: ReadonlyArray<string | Indexed> | string): string[] {
   return Array.isArray(value) ? value.flatMap((v) => (typeof v === 'string' ? [v] : isIndexed(v) ? [v.v] : [])) : [];
 }
 
+/**
+ * What any text that fuse.js matches with `pattern` (lower case, 2 to 4 UTF-16 units)
+ * must hold, under the options of {@link FoldedFuse}'s narrowing; undefined for other
+ * lengths (no narrowing).
+ */
+function mustHold(pattern: string): ((text: string) => boolean) | undefined {
+  const pairs = [...Array(Math.max(0, pattern.length - 1)).keys()].map((i) => pattern.slice(i, i + 2));
+  switch (pattern.length) {
+    case 2:
+      return (text) => text.includes(pattern);
+    case 3: {
+      const [a, , c] = pattern;
+      return (text) => pairs.some((p) => text.includes(p)) || text.includes(a + c) || gapped(text, a, c);
+    }
+    case 4:
+      return (text) => pairs.some((p) => text.includes(p));
+    default:
+      return undefined;
+  }
+}
+
+/** Whether `text` holds `a`, any one character, then `c`. */
+function gapped(text: string, a: string, c: string): boolean {
+  for (let i = text.indexOf(a); i >= 0 && i + 2 < text.length; i = text.indexOf(a, i + 1)) {
+    if (text[i + 2] === c) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** An item with its keys' values folded once, and all of them in lower case in one string. */
 interface Folded<T> {
   item: T;
@@ -56,18 +87,22 @@ interface Folded<T> {
 type FoldedOptions<T> = Omit<IFuseOptions<T>, 'ignoreDiacritics' | 'getFn'>;
 
 /**
- * fuse.js over items whose keys are folded once. A two-character query is scored on
- * fewer items when the options allow it: with `ignoreLocation` and a threshold under
- * 0.5, fuse.js accepts no error in a two-character pattern (one error scores 0.5), so
- * only the items where it stands exactly can match, and the others are left out before
- * scoring (the same results in the same order, tested; ~5 times faster over 500
- * entities). Longer queries, and other options, score every item.
+ * fuse.js over items whose keys are folded once. Short queries are scored on fewer
+ * items when the options allow it. With `ignoreLocation` and a threshold under 0.5,
+ * fuse.js (bitap: substitutions, insertions, deletions) accepts no error in a pattern
+ * of two characters and one in a pattern of three or four (an error costs 1/length of
+ * the score). So a match of `ab` holds `ab`; one of `abc` holds `ab`, `bc`, `ac` or
+ * `a?c`; one of `abcd` holds one of its three pairs of letters. Items holding none are
+ * left out before scoring: the same results in the same order (tested against fuse.js
+ * over every item), several times faster over 500 entities. Longer queries, and other
+ * options, score every item.
  */
 export class FoldedFuse<T> {
   private readonly fuse: Fuse<Folded<T>>;
   private readonly records: Folded<T>[];
   private readonly options: IFuseOptions<Folded<T>>;
-  private readonly exactForTwo: boolean;
+  /** Whether the options allow narrowing short queries (see the class comment). */
+  private readonly shortQueries: boolean;
 
   constructor(list: readonly T[], options: FoldedOptions<T>) {
     const names = (options.keys ?? []).map((key) => (typeof key === 'string' ? key : Array.isArray(key) ? key.join('.') : typeof key.name === 'string' ? key.name : key.name.join('.')));
@@ -79,18 +114,13 @@ export class FoldedFuse<T> {
     const getFn = (record: Folded<T>, path: string | string[]) => record.values.get(Array.isArray(path) ? path.join('.') : path) as string | string[];
     this.options = { ...(options as IFuseOptions<Folded<T>>), getFn };
     this.fuse = new Fuse(this.records, this.options);
-    this.exactForTwo = options.ignoreLocation === true && (options.threshold ?? 0.6) < 0.5 && !options.isCaseSensitive && !options.useExtendedSearch;
+    this.shortQueries = options.ignoreLocation === true && (options.threshold ?? 0.6) < 0.5 && !options.isCaseSensitive && !options.useExtendedSearch;
   }
 
   search(query: string, options?: { limit: number }): Array<{ item: T; score?: number }> {
     const folded = stripDiacritics(query);
-    const fuse =
-      this.exactForTwo && folded.length === 2
-        ? new Fuse(
-            this.records.filter((r) => r.haystack.includes(folded.toLowerCase())),
-            this.options,
-          )
-        : this.fuse;
+    const holds = this.shortQueries ? mustHold(folded.toLowerCase()) : undefined;
+    const fuse = holds ? new Fuse(this.records.filter((r) => holds(r.haystack)), this.options) : this.fuse;
     return fuse.search(folded, options).map((r) => ({ item: r.item.item, score: r.score }));
   }
 }
