@@ -49,6 +49,15 @@ describe('features (in memory, cursor marker)', () => {
       assert.equal(list.items[0].label, 'lemonde');
       const all = service.completion('note.pnote', { line: 0, character: 6 })!;
       assert.equal(all.items.length, 50);
+      // Two letters or more: the sources with a word starting with them (accents ignored).
+      const after = async (typed: string) => {
+        service.setNoteText('note.pnote', `See [@${typed}`, typed.length + 1);
+        return service.completion('note.pnote', { line: 0, character: 6 + typed.length })!.items.map((i) => i.label);
+      };
+      assert.deepEqual(await after('ti'), ['lemonde']);
+      assert.deepEqual(await after('inte'), ['lemonde']);
+      assert.deepEqual((await after('depe')).slice(0, 3), ['s0000', 's0001', 's0002'], 'Dépêche: 600 sources, in key order');
+      assert.deepEqual(await after('s0059'), ['s0059']);
     });
 
     it('after one letter, offers the ids starting with it, then the names with a word starting with it (accents ignored)', async () => {

@@ -278,9 +278,12 @@ const MAX_SCORED = 300;
 
 interface SourceCompletionIndex {
   list: SourceEntry[];
-  fuse: FoldedFuse<SourceEntry>;
-  /** Every word of every entry's key, title, outlet and date (folded), sorted, with the entry's index. */
-  words: Array<[word: string, entry: number]>;
+  /** fuse.js over every entry (built when first asked for: a large corpus narrows by prefix first). */
+  readonly fuse: FoldedFuse<SourceEntry>;
+  /** Every distinct word of the entries' keys, titles, outlets and dates (folded), by its first two UTF-16 units. */
+  wordsByStart: Map<string, string[]>;
+  /** Per word, the indexes of the entries that hold it, ascending. */
+  entriesOf: Map<string, number[]>;
   /** Per entry, the first letters of those words. */
   initials: Array<Set<string>>;
 }
@@ -294,22 +297,45 @@ function sourceIndex(ws: Workspace): SourceCompletionIndex {
         const meta = (ws.corpus.get(key) as SourceInfo).metadata;
         return { key, title: meta.title, outlet: meta.outlet ?? '', date: meta.date ?? '' };
       });
-    const words: Array<[string, number]> = [];
+    const entriesOf = new Map<string, number[]>();
+    // The first letters of exactly the words indexed (the whole key is one word there).
+    const initials = list.map(() => new Set<string>());
     list.forEach((entry, i) => {
       const text = fold(`${entry.title} ${entry.outlet} ${entry.date}`);
       for (const word of new Set([fold(entry.key), ...text.split(/[^\p{L}\p{N}]+/u)])) {
         if (word) {
-          words.push([word, i]);
+          const entries = entriesOf.get(word);
+          if (entries) {
+            entries.push(i); // ascending: entries are visited in order
+          } else {
+            entriesOf.set(word, [i]);
+          }
+          initials[i].add([...word][0]);
         }
       }
     });
-    words.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
-    // The first letters of exactly the words above (the whole key is one word there).
-    const initials = list.map(() => new Set<string>());
-    for (const [word, entry] of words) {
-      initials[entry].add([...word][0]);
+    // Distinct words by their first two units (what a prefix of two letters or more
+    // starts with): sorting every (word, entry) pair took ~0.6 s for 10,000 sources.
+    const wordsByStart = new Map<string, string[]>();
+    for (const word of entriesOf.keys()) {
+      const start = word.slice(0, 2);
+      const bucket = wordsByStart.get(start);
+      if (bucket) {
+        bucket.push(word);
+      } else {
+        wordsByStart.set(start, [word]);
+      }
     }
-    return { list, fuse: new FoldedFuse(list, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }), words, initials };
+    let fuse: FoldedFuse<SourceEntry> | undefined;
+    return {
+      list,
+      get fuse() {
+        return (fuse ??= new FoldedFuse(list, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }));
+      },
+      wordsByStart,
+      entriesOf,
+      initials,
+    };
   });
 }
 
@@ -324,23 +350,16 @@ function firstWithInitial(index: SourceCompletionIndex, letter: string, n: numbe
   return out;
 }
 
-/** Entries with a word starting with `query` (folded), in key order. */
+/** Entries with a word starting with `query` (folded; two UTF-16 units or more), in key order. */
 function prefixCandidates(index: SourceCompletionIndex, query: string): SourceEntry[] {
   const prefix = fold(query);
-  const { words } = index;
-  let lo = 0;
-  let hi = words.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (words[mid][0] < prefix) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
   const found = new Set<number>();
-  for (let i = lo; i < words.length && words[i][0].startsWith(prefix); i++) {
-    found.add(words[i][1]);
+  for (const word of index.wordsByStart.get(prefix.slice(0, 2)) ?? []) {
+    if (word.startsWith(prefix)) {
+      for (const entry of index.entriesOf.get(word)!) {
+        found.add(entry);
+      }
+    }
   }
   return [...found].sort((a, b) => a - b).map((i) => index.list[i]);
 }
