@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CORPUS, REGISTRY as SHARED_REGISTRY, workspaceOf } from './helpers';
+import type { LanguageService } from '../../server/src/service';
 
 const REGISTRY = `//- registry.pnote\n${SHARED_REGISTRY}`;
 
@@ -58,6 +59,22 @@ describe('features (in memory, cursor marker)', () => {
       assert.deepEqual(await after('inte'), ['lemonde']);
       assert.deepEqual((await after('depe')).slice(0, 3), ['s0000', 's0001', 's0002'], 'Dépêche: 600 sources, in key order');
       assert.deepEqual(await after('s0059'), ['s0059']);
+    });
+
+    it('prepareFeatures builds the completion indexes ahead, so the first completion does not', async () => {
+      const spec = `${REGISTRY}${corpusFixture()}//- note.pnote\nSee [@a] @pompeo #clean-network\n`;
+      const indexes = [['completion.entities', { symbols: true }], ['completion.events', { symbols: true }], ['completion.sources', { corpus: true }]] as const;
+      /** Whether the workspace had to compute a memo (it was not built yet). */
+      const computes = (service: LanguageService, name: string, depends: { symbols?: boolean; corpus?: boolean }) => {
+        let computed = false;
+        service.workspace.memo(name, depends, () => (computed = true));
+        return computed;
+      };
+      const plain = await workspaceOf(spec);
+      assert.deepEqual(indexes.map(([name, depends]) => computes(plain.service, name, depends)), [true, true, true], 'not built by a load');
+      const prepared = await workspaceOf(spec);
+      prepared.service.prepareFeatures();
+      assert.deepEqual(indexes.map(([name, depends]) => computes(prepared.service, name, depends)), [false, false, false]);
     });
 
     it('after one letter, offers the ids starting with it, then the names with a word starting with it (accents ignored)', async () => {

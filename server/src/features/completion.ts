@@ -190,8 +190,19 @@ function initialsOf(id: string, names: readonly string[]): Initials {
   return { id: [...fold(id)][0] ?? '', words };
 }
 
-function entityItems(ws: Workspace, query: string, replace: Span, noteLength?: number): CompletionList {
-  const entities = ws.memo('completion.entities', { symbols: true }, () => {
+/**
+ * Builds the indexes the first completion after `@`, `#` or `[@` would build (those of
+ * the sources take ~0.25 s at 10,000 sources): the server calls it once a load is
+ * published, so that the first completion answers at once.
+ */
+export function prepareCompletion(ws: Workspace): void {
+  entityIndex(ws);
+  eventIndex(ws);
+  sourceIndex(ws);
+}
+
+function entityIndex(ws: Workspace) {
+  return ws.memo('completion.entities', { symbols: true }, () => {
     const list = uniqueById(ws.allSymbols().filter((s): s is EntitySymbol => s.type === 'entity'));
     return {
       list,
@@ -199,6 +210,22 @@ function entityItems(ws: Workspace, query: string, replace: Span, noteLength?: n
       initials: list.map((e) => initialsOf(e.id, [e.name ?? '', ...e.aliases])),
     };
   });
+}
+
+function eventIndex(ws: Workspace) {
+  return ws.memo('completion.events', { symbols: true }, () => {
+    const list = uniqueById(ws.allSymbols().filter((s): s is EventSymbol => s.type === 'event'))
+      .sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.id.localeCompare(b.id));
+    return {
+      list,
+      fuse: new FoldedFuse(list, { ...FUSE_BASE, keys: [{ name: 'id', weight: 2 }, 'title'] }),
+      initials: list.map((e) => initialsOf(e.id, [e.title ?? ''])),
+    };
+  });
+}
+
+function entityItems(ws: Workspace, query: string, replace: Span, noteLength?: number): CompletionList {
+  const entities = entityIndex(ws);
   const ranked =
     query === ''
       ? entities.list
@@ -232,15 +259,7 @@ function entityItems(ws: Workspace, query: string, replace: Span, noteLength?: n
 }
 
 function eventItems(ws: Workspace, query: string, replace: Span): CompletionList {
-  const events = ws.memo('completion.events', { symbols: true }, () => {
-    const list = uniqueById(ws.allSymbols().filter((s): s is EventSymbol => s.type === 'event'))
-      .sort((a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.id.localeCompare(b.id));
-    return {
-      list,
-      fuse: new FoldedFuse(list, { ...FUSE_BASE, keys: [{ name: 'id', weight: 2 }, 'title'] }),
-      initials: list.map((e) => initialsOf(e.id, [e.title ?? ''])),
-    };
-  });
+  const events = eventIndex(ws);
   const ranked =
     query === ''
       ? events.list

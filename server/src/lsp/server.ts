@@ -363,8 +363,13 @@ export function startServer(connection: Connection): void {
     }
     for (const folder of folders) {
       folder.ready = loadFolder(folder).catch((e: unknown) => connection.console.error(`Policy Notes: indexing ${folder.uri.fsPath} failed: ${(e as Error).stack ?? String(e)}`));
-      // Once everything is published, the index is saved for the next start.
-      void folder.ready.then(() => publishAll(folder)).then(() => saveIndex(folder));
+      // Once everything is published: what the first completion needs is built (after
+      // any request already waiting), and the index is saved for the next start.
+      void folder.ready
+        .then(() => publishAll(folder))
+        .then(() => new Promise((resolve) => setImmediate(resolve)))
+        .then(() => folder.service.prepareFeatures())
+        .then(() => saveIndex(folder));
     }
   });
 
