@@ -8,7 +8,7 @@
 import type { Position, Range } from './common/text';
 import type { Diagnostic, Fix } from './checks/diagnostic';
 import { complete, prepareCompletion, type CompletionList } from './features/completion';
-import { hover } from './features/hover';
+import { hover, prepareHovers } from './features/hover';
 import * as nav from './features/navigation';
 import type { ConfigSettings } from './workspace/config';
 import type { IndexCache, WorkspaceFileSystem } from './workspace/fs';
@@ -43,8 +43,12 @@ export interface LanguageService {
   load(progress?: Progress): Promise<void>;
   /** Saves the corpus index to the cache when it changed since it was restored or saved; resolves to whether it wrote. */
   saveIndex(): Promise<boolean>;
-  /** Builds ahead what the first completion would build (call it when idle, after a load). */
-  prepareFeatures(): void;
+  /**
+   * Builds ahead what the first completion would build, and the hover cards' corpus
+   * counts of the entities the notes at `paths` mention (call it when idle: after a
+   * load, after publishing open notes).
+   */
+  prepareFeatures(paths?: readonly string[]): void;
   /** Sets the text of a note open in an editor. */
   setNoteText(path: string, text: string, version?: number): void;
   /** The editor closed the note: its text is read from disk again. */
@@ -90,7 +94,12 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     workspace: ws,
     load: (progress) => ws.load(progress),
     saveIndex: () => ws.saveIndex(),
-    prepareFeatures: () => prepareCompletion(ws),
+    prepareFeatures: (paths = []) => {
+      prepareCompletion(ws);
+      for (const path of paths) {
+        prepareHovers(ws, path);
+      }
+    },
     setNoteText: (path, text, version) => void ws.setNote(path, text, version),
     closeNote: (path) => ws.closeNote(path),
     fileChanged: async (path, change) => void (await ws.fileChanged(path, change)),

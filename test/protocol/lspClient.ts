@@ -43,8 +43,11 @@ export class TestClient {
    * `settings`: what the client answers for the `policyNotes` configuration section
    * (as VS Code's client would, `userLevelPaths` included).
    */
-  static async start(files: Record<string, string>, options: { pull?: boolean; settings?: Record<string, unknown> } = {}): Promise<TestClient> {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-lsp-'));
+  static async start(
+    files: Record<string, string>,
+    options: { pull?: boolean; settings?: Record<string, unknown>; initializationOptions?: Record<string, unknown>; root?: string } = {},
+  ): Promise<TestClient> {
+    const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-lsp-'));
     for (const [rel, text] of Object.entries(files)) {
       const file = path.join(root, rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -93,6 +96,7 @@ export class TestClient {
       processId: process.pid,
       rootUri: client.uri(''),
       workspaceFolders: [{ uri: client.uri(''), name: 'test' }],
+      initializationOptions: options.initializationOptions,
       capabilities: {
         // applyEdit and workspaceEdit as VS Code declares them: the server could send workspace/applyEdit (and must not).
         workspace: {
@@ -170,7 +174,8 @@ export class TestClient {
     return { textDocument: { uri: this.uri(rel) }, position: { line, character } };
   }
 
-  async stop(): Promise<void> {
+  /** Shuts the server down; `keepFiles`: leave the workspace folder (for another start on it). */
+  async stop(keepFiles = false): Promise<void> {
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
       await this.connection.sendNotification('exit');
@@ -179,6 +184,8 @@ export class TestClient {
     }
     this.connection.dispose();
     this.process.kill();
-    fs.rmSync(this.root, { recursive: true, force: true });
+    if (!keepFiles) {
+      fs.rmSync(this.root, { recursive: true, force: true });
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CORPUS, REGISTRY as SHARED_REGISTRY, workspaceOf } from './helpers';
+import { Corpus } from '../../server/src/corpus/corpus';
 import type { LanguageService } from '../../server/src/service';
 
 const REGISTRY = `//- registry.pnote\n${SHARED_REGISTRY}`;
@@ -118,6 +119,31 @@ describe('features (in memory, cursor marker)', () => {
       assert.match(hover.markdown, /> {2}\*\*Pompeo\*\* présente le programme « Clean Network »\n>\n> — a ¶1/, 'the first occurrence, in bold in its paragraph');
       assert.match(hover.markdown, /Takes part in: 2020-08-05 Pompeo presents the Clean Network/);
       assert.deepEqual(hover.range, { start: { line: 0, character: 4 }, end: { line: 0, character: 11 } });
+    });
+
+    it('prepareFeatures counts ahead the corpus names of the entities a note mentions, so hovering them does not', async () => {
+      const spec = `${REGISTRY}${corpusFixture()}//- note.pnote\nSee @pompeo and @pompeo again.\n`;
+      const proto = Corpus.prototype as unknown as { runOccurrences: (...args: unknown[]) => unknown };
+      const original = proto.runOccurrences;
+      let calls = 0;
+      proto.runOccurrences = function (this: unknown, ...args: unknown[]) {
+        calls++;
+        return original.apply(this, args);
+      };
+      try {
+        const plain = await workspaceOf(spec);
+        const before = plain.service.hover('note.pnote', { line: 0, character: 6 })!.markdown;
+        assert.ok(calls > 0, 'a first hover counts');
+        const prepared = await workspaceOf(spec);
+        const beforePreparing = calls;
+        prepared.service.prepareFeatures(['note.pnote']);
+        const counted = calls;
+        assert.ok(counted > beforePreparing, 'prepareFeatures counts');
+        assert.equal(prepared.service.hover('note.pnote', { line: 0, character: 6 })!.markdown, before, 'the same card');
+        assert.equal(calls, counted, 'nothing counted at hover time');
+      } finally {
+        proto.runOccurrences = original;
+      }
     });
 
     it('counts a name and its alias standing together once, across sources, most named first', async () => {

@@ -45,6 +45,8 @@ const VERSION = typeof PNOTE_VERSION === 'string' ? PNOTE_VERSION : '0.0.0-dev';
 
 /** Delay between the last keystroke and the diagnostics it causes. */
 export const DIAGNOSTIC_DEBOUNCE_MS = 150;
+/** How long without a request or an edit counts as a pause (to save the index cache in). */
+const QUIET_MS = 1_500;
 /** Delay of the status bar's counts after the last publication. */
 const STATS_DELAY_MS = 50;
 
@@ -91,8 +93,19 @@ export function startServer(connection: Connection): void {
   let relatedInformation = false;
 
   /** Runs a handler; a throw becomes an error response and a log line, never a crash. */
+  /** When the client last asked or changed something (see {@link whenQuiet}). */
+  let lastActivity = 0;
+
+  /** Resolves once no request or edit has come for {@link QUIET_MS}. */
+  async function whenQuiet(): Promise<void> {
+    for (let wait = QUIET_MS; wait > 0; wait = lastActivity + QUIET_MS - Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
   function guard<P extends unknown[], R>(name: string, handler: (...args: P) => R | Promise<R>) {
     return async (...args: P): Promise<R> => {
+      lastActivity = Date.now();
       try {
         return await handler(...args);
       } catch (e) {
@@ -228,6 +241,11 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /** The folder's notes open in the editor. */
+  function openNotes(folder: Folder): string[] {
+    return [...folder.service.workspace.notes.values()].filter((n) => n.version !== undefined).map((n) => n.path);
+  }
+
   async function publishAll(folder: Folder): Promise<void> {
     await folder.ready;
     const service = folder.service;
@@ -264,6 +282,11 @@ export function startServer(connection: Connection): void {
         }
         folder.published.set(path, key);
         await connection.sendDiagnostics({ uri, version: note?.version, diagnostics });
+      }
+      // Then, off the request path, what hovering those notes will need (memoised: a
+      // later publication finds it built unless the corpus or the symbols changed).
+      if (first.length > 0) {
+        setImmediate(() => service.prepareFeatures(first.filter((p) => service.workspace.notes.has(p))));
       }
     }
     scheduleStats();
@@ -363,12 +386,15 @@ export function startServer(connection: Connection): void {
     }
     for (const folder of folders) {
       folder.ready = loadFolder(folder).catch((e: unknown) => connection.console.error(`Policy Notes: indexing ${folder.uri.fsPath} failed: ${(e as Error).stack ?? String(e)}`));
-      // Once everything is published: what the first completion needs is built (after
-      // any request already waiting), and the index is saved for the next start.
+      // Once everything is published: what the first completion and hovers in open
+      // notes need is built (after any request already waiting), and, once the user
+      // pauses, the index is saved for the next start (writing 150 MB competes for the
+      // CPU with what they are typing; at shutdown it is saved at once).
       void folder.ready
         .then(() => publishAll(folder))
         .then(() => new Promise((resolve) => setImmediate(resolve)))
-        .then(() => folder.service.prepareFeatures())
+        .then(() => folder.service.prepareFeatures(openNotes(folder)))
+        .then(() => whenQuiet())
         .then(() => saveIndex(folder));
     }
   });
@@ -395,6 +421,7 @@ export function startServer(connection: Connection): void {
   });
 
   documents.onDidChangeContent((event) => {
+    lastActivity = Date.now();
     const found = folderOf(event.document.uri);
     if (!found || !found.folder.service.workspace.isNote(found.path)) {
       return;
