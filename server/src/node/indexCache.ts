@@ -51,6 +51,9 @@ export class FileIndexCache implements IndexCache {
           let batch = chunks.slice(from, from + WRITEV_CHUNKS).filter((c) => c.length > 0);
           while (batch.length > 0) {
             let written = (await handle.writev(batch)).bytesWritten;
+            if (written <= 0) {
+              throw new Error('nothing could be written');
+            }
             // A short write: go on from where it stopped.
             while (batch.length > 0 && written >= batch[0].length) {
               written -= batch[0].length;
