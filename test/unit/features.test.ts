@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { CORPUS, REGISTRY as SHARED_REGISTRY, workspaceOf } from './helpers';
+import { CORPUS, countingCalls, REGISTRY as SHARED_REGISTRY, workspaceOf } from './helpers';
 import { Corpus } from '../../server/src/corpus/corpus';
 import type { LanguageService } from '../../server/src/service';
 
@@ -123,27 +123,18 @@ describe('features (in memory, cursor marker)', () => {
 
     it('prepareFeatures counts ahead the corpus names of the entities a note mentions, so hovering them does not', async () => {
       const spec = `${REGISTRY}${corpusFixture()}//- note.pnote\nSee @pompeo and @pompeo again.\n`;
-      const proto = Corpus.prototype as unknown as { runOccurrences: (...args: unknown[]) => unknown };
-      const original = proto.runOccurrences;
-      let calls = 0;
-      proto.runOccurrences = function (this: unknown, ...args: unknown[]) {
-        calls++;
-        return original.apply(this, args);
-      };
-      try {
+      await countingCalls(Corpus.prototype, 'runOccurrences', async (calls) => {
         const plain = await workspaceOf(spec);
         const before = plain.service.hover('note.pnote', { line: 0, character: 6 })!.markdown;
-        assert.ok(calls > 0, 'a first hover counts');
+        assert.ok(calls() > 0, 'a first hover counts');
         const prepared = await workspaceOf(spec);
-        const beforePreparing = calls;
+        const beforePreparing = calls();
         prepared.service.prepareFeatures(['note.pnote']);
-        const counted = calls;
+        const counted = calls();
         assert.ok(counted > beforePreparing, 'prepareFeatures counts');
         assert.equal(prepared.service.hover('note.pnote', { line: 0, character: 6 })!.markdown, before, 'the same card');
-        assert.equal(calls, counted, 'nothing counted at hover time');
-      } finally {
-        proto.runOccurrences = original;
-      }
+        assert.equal(calls(), counted, 'nothing counted at hover time');
+      });
     });
 
     it('counts a name and its alias standing together once, across sources, most named first', async () => {

@@ -133,3 +133,21 @@ export class MemoryCache implements IndexCache {
   }
 }
 
+/**
+ * Counts the calls of method `name` on `proto` (a class's prototype) while `run`
+ * runs, the method doing what it does; restored afterwards.
+ */
+export async function countingCalls<T>(proto: object, name: string, run: (calls: () => number) => T | Promise<T>): Promise<T> {
+  const target = proto as Record<string, (...args: unknown[]) => unknown>;
+  const original = target[name];
+  let calls = 0;
+  target[name] = function (this: unknown, ...args: unknown[]) {
+    calls++;
+    return original.apply(this, args);
+  };
+  try {
+    return await run(() => calls);
+  } finally {
+    target[name] = original;
+  }
+}

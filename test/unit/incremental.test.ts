@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { Corpus } from '../../server/src/corpus/corpus';
-import { CORPUS, workspaceOf } from './helpers';
+import { CORPUS, countingCalls, workspaceOf } from './helpers';
 
 describe('incremental updates', () => {
   const files = {
@@ -121,19 +121,10 @@ describe('incremental updates', () => {
       files[`n${n}.pnote`] = words.slice(n * 2000, (n + 1) * 2000).map((w) => `«${w}» [@long]`).join('\n') + '\n';
     }
     const { service } = await workspaceOf(files);
-    const proto = Corpus.prototype as unknown as { quickExact: (...args: unknown[]) => unknown };
-    const original = proto.quickExact;
-    let calls = 0;
-    proto.quickExact = function (this: unknown, ...args: unknown[]) {
-      calls++;
-      return original.apply(this, args);
-    };
-    try {
+    await countingCalls(Corpus.prototype, 'quickExact', (calls) => {
       const files = service.allDiagnostics();
       assert.equal(files.reduce((n, f) => n + f.diagnostics.length, 0), 0, 'every quotation found');
-    } finally {
-      proto.quickExact = original;
-    }
-    assert.equal(calls, 6000, 'each judged once');
+      assert.equal(calls(), 6000, 'each judged once');
+    });
   });
 });

@@ -224,14 +224,16 @@ function eventIndex(ws: Workspace) {
   });
 }
 
+/** An index's entries for `query`: every one (nothing typed), by initial (one letter), else ranked by fuse.js. */
+function rankedEntries<T>(index: { list: readonly T[]; initials: readonly Initials[]; fuse: FoldedFuse<T> }, query: string): readonly T[] {
+  if (query === '') {
+    return index.list;
+  }
+  return [...query].length === 1 ? byInitial(index.list, index.initials, query) : index.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+}
+
 function entityItems(ws: Workspace, query: string, replace: Span, noteLength?: number): CompletionList {
-  const entities = entityIndex(ws);
-  const ranked =
-    query === ''
-      ? entities.list
-      : [...query].length === 1
-        ? byInitial(entities.list, entities.initials, query)
-        : entities.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+  const ranked = rankedEntries(entityIndex(ws), query);
   const items = ranked.slice(0, MAX_ITEMS).map((e, i): CompletionItem => ({
     label: e.id,
     kind: 'entity',
@@ -259,13 +261,7 @@ function entityItems(ws: Workspace, query: string, replace: Span, noteLength?: n
 }
 
 function eventItems(ws: Workspace, query: string, replace: Span): CompletionList {
-  const events = eventIndex(ws);
-  const ranked =
-    query === ''
-      ? events.list
-      : [...query].length === 1
-        ? byInitial(events.list, events.initials, query)
-        : events.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
+  const ranked = rankedEntries(eventIndex(ws), query);
   const items = ranked.slice(0, MAX_ITEMS).map((e, i): CompletionItem => ({
     label: e.id,
     kind: 'event',

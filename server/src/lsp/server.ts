@@ -283,12 +283,11 @@ export function startServer(connection: Connection): void {
         folder.published.set(path, key);
         await connection.sendDiagnostics({ uri, version: note?.version, diagnostics });
       }
-      // Then, off the request path, what hovering those notes will need (memoised: a
-      // later publication finds it built unless the corpus or the symbols changed).
-      if (first.length > 0) {
-        setImmediate(() => service.prepareFeatures(first.filter((p) => service.workspace.notes.has(p))));
-      }
     }
+    // Then, off the request path (after any request already waiting), what completion
+    // and hovers in the open notes will need; memoised, so a later publication finds
+    // it built unless the corpus or the symbols changed.
+    setImmediate(() => service.prepareFeatures(openNotes(folder)));
     scheduleStats();
   }
 
@@ -386,14 +385,12 @@ export function startServer(connection: Connection): void {
     }
     for (const folder of folders) {
       folder.ready = loadFolder(folder).catch((e: unknown) => connection.console.error(`Policy Notes: indexing ${folder.uri.fsPath} failed: ${(e as Error).stack ?? String(e)}`));
-      // Once everything is published: what the first completion and hovers in open
-      // notes need is built (after any request already waiting), and, once the user
-      // pauses, the index is saved for the next start (writing 150 MB competes for the
-      // CPU with what they are typing; at shutdown it is saved at once).
+      // Once everything is published (publishAll also has what features need built),
+      // and once the user pauses, the index is saved for the next start (writing
+      // 150 MB competes for the CPU with what they are typing; at shutdown it is saved
+      // at once).
       void folder.ready
         .then(() => publishAll(folder))
-        .then(() => new Promise((resolve) => setImmediate(resolve)))
-        .then(() => folder.service.prepareFeatures(openNotes(folder)))
         .then(() => whenQuiet())
         .then(() => saveIndex(folder));
     }

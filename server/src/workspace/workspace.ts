@@ -108,6 +108,9 @@ interface Read {
   digest?: string;
 }
 
+/** A file read and decoded. */
+type ReadText = Read & { text: string };
+
 /** Runs `work` over `items` with at most `limit` promises pending. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -319,7 +322,7 @@ export class Workspace implements SymbolContext {
     this.notes.clear();
     this.changedKeys.clear();
     this.symbolsChanged();
-    const noteTexts = new Map<string, Read & { text: string }>();
+    const noteTexts = new Map<string, ReadText>();
     await pool(notePaths, READ_CONCURRENCY, async (path) => {
       const read = openNotes.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
       if (read !== undefined) {
@@ -493,7 +496,7 @@ export class Workspace implements SymbolContext {
    * (a source's tag in the index, a note's key for its tree); undefined when it cannot
    * be read (a problem is recorded).
    */
-  private async readDigested(path: string, maxBytes?: number): Promise<(Read & { text: string }) | undefined> {
+  private async readDigested(path: string, maxBytes?: number): Promise<(ReadText) | undefined> {
     const read = await this.readBytes(path);
     const text = read && this.decodeBytes(path, read.bytes, maxBytes);
     return text === undefined ? undefined : { ...read!, text };
