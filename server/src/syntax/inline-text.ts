@@ -11,34 +11,61 @@ import type { Span } from '../common/text';
  */
 export class InlineText {
   readonly s: string;
-  /** `offsets[i]`: note offset of `s[i]`; a joining `\n` maps to the end of the piece before it. */
-  private readonly offsets: Int32Array;
+  /**
+   * Where each piece starts in `s` and in the note (ascending): an offset is found
+   * by binary search over the pieces, not kept per character (most paragraphs are
+   * one or a few lines, and only the positions of marks, mentions and citations are
+   * ever asked for).
+   */
+  private readonly pieceAt: Int32Array;
+  private readonly pieceStart: Int32Array;
+  private readonly pieceEnd: Int32Array;
   private readonly endOffset: number;
 
   constructor(text: string, pieces: readonly Span[]) {
-    this.s = pieces.map((piece) => text.slice(piece.start, piece.end)).join('\n');
-    this.offsets = new Int32Array(this.s.length);
-    let i = 0;
-    pieces.forEach((piece, index) => {
-      if (index > 0) {
-        this.offsets[i++] = pieces[index - 1].end;
-      }
-      for (let offset = piece.start; offset < piece.end; offset++) {
-        this.offsets[i++] = offset;
-      }
-    });
-    this.endOffset = pieces.length > 0 ? pieces[pieces.length - 1].end : 0;
+    this.s = pieces.length === 1 ? text.slice(pieces[0].start, pieces[0].end) : pieces.map((piece) => text.slice(piece.start, piece.end)).join('\n');
+    const n = pieces.length;
+    this.pieceAt = new Int32Array(n);
+    this.pieceStart = new Int32Array(n);
+    this.pieceEnd = new Int32Array(n);
+    let at = 0;
+    for (let k = 0; k < n; k++) {
+      this.pieceAt[k] = at;
+      this.pieceStart[k] = pieces[k].start;
+      this.pieceEnd[k] = pieces[k].end;
+      at += pieces[k].end - pieces[k].start + 1;
+    }
+    this.endOffset = n > 0 ? pieces[n - 1].end : 0;
   }
 
-  /** Note offset of position `i` of `s` (`s.length` maps to the end of the last piece). */
+  /**
+   * Note offset of position `i` of `s` (`s.length` maps to the end of the last
+   * piece); a joining `\n` maps to the end of the piece before it.
+   */
   offset(i: number): number {
-    return i < this.s.length ? this.offsets[i] : this.endOffset;
+    if (i >= this.s.length) {
+      return this.endOffset;
+    }
+    const at = this.pieceAt;
+    // The last piece starting at or before i.
+    let lo = 0;
+    let hi = at.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (at[mid] <= i) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    // Past the piece's end: the joining `\n` after it.
+    return Math.min(this.pieceStart[lo] + (i - at[lo]), this.pieceEnd[lo]);
   }
 
   /** The note span of `s.slice(start, end)`. */
   span(start: number, end: number): Span {
     const from = this.offset(start);
-    return { start: from, end: end > start ? this.offsets[end - 1] + 1 : from };
+    return { start: from, end: end > start ? this.offset(end - 1) + 1 : from };
   }
 }
 
@@ -86,14 +113,53 @@ export function isWordCharAt(s: string, i: number): boolean {
     return isAsciiAlnum(c);
   }
   const cp = s.codePointAt(i);
-  return cp !== undefined && WORD_CHAR.test(String.fromCodePoint(cp));
+  return cp !== undefined && isWordCodePoint(cp);
 }
 
 const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
-const WORDS = /[\p{L}\p{N}\p{M}]+/gu;
 const SIC = /\[sic\]/gi;
 
-/** Words of a quotation: runs of letters, digits and marks; `[sic]` does not count (omission marks have no words). */
+/** Per BMP code unit (not a surrogate): 0 not known yet, 1 a word character, 2 not. */
+const wordUnit = new Uint8Array(65536);
+
+/** Whether the code point is a letter, digit or combining mark (`[\p{L}\p{N}\p{M}]`). */
+function isWordCodePoint(cp: number): boolean {
+  if (cp < 128) {
+    return isAsciiAlnum(cp);
+  }
+  if (cp < 65536) {
+    let known = wordUnit[cp];
+    if (known === 0) {
+      known = WORD_CHAR.test(String.fromCharCode(cp)) ? 1 : 2;
+      wordUnit[cp] = known;
+    }
+    return known === 1;
+  }
+  return WORD_CHAR.test(String.fromCodePoint(cp));
+}
+
+/**
+ * Words of a quotation: runs of letters, digits and marks (by code point, as
+ * `/[\p{L}\p{N}\p{M}]+/gu` finds them); `[sic]` does not count (omission marks have no words).
+ */
 export function countWords(text: string): number {
-  return text.replace(SIC, ' ').match(WORDS)?.length ?? 0;
+  const s = text.includes('[') ? text.replace(SIC, ' ') : text;
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    let cp = s.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length) {
+      const low = s.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
+    const word = isWordCodePoint(cp);
+    if (word && !inWord) {
+      count++;
+    }
+    inWord = word;
+  }
+  return count;
 }

@@ -46,6 +46,16 @@ export function scanInline(src: InlineText, options: InlineOptions): InlineResul
   let i = 0;
   while (i < n) {
     const c = s.charCodeAt(i);
+    if (c < 128 ? PLAIN_ASCII[c] === 1 : !isQuoteMark(c)) {
+      // Most characters start nothing (letters, spaces, punctuation): on to the next
+      // one that may (a regular expression scans faster than this loop).
+      SPECIAL.lastIndex = i + 1;
+      if (!SPECIAL.test(s)) {
+        break;
+      }
+      i = SPECIAL.lastIndex - 1;
+      continue;
+    }
     if (c === 92 /* \ */) {
       i += i + 1 < n && isEscapable(s.charCodeAt(i + 1)) ? 2 : 1;
     } else if (c === 96 /* ` */) {
@@ -72,7 +82,7 @@ export function scanInline(src: InlineText, options: InlineOptions): InlineResul
     } else if ((c === 64 /* @ */ || c === 35 /* # */) && options.mentions && followsBoundary(s, i)) {
       i = scanMention(src, i, result.mentions);
     } else {
-      if (options.quotations && QUOTE_MARKS.includes(s[i])) {
+      if (options.quotations && isQuoteMark(c)) {
         marks.push(quoteMark(s, i));
       }
       i++;
@@ -83,6 +93,20 @@ export function scanInline(src: InlineText, options: InlineOptions): InlineResul
 }
 
 const QUOTE_MARKS = '"“”«»„';
+
+/** Whether the unit is one of {@link QUOTE_MARKS}. */
+function isQuoteMark(c: number): boolean {
+  return c === 34 || c === 0x201c || c === 0x201d || c === 0xab || c === 0xbb || c === 0x201e;
+}
+
+/** Every unit that may start something in {@link scanInline} (see {@link PLAIN_ASCII} and {@link isQuoteMark}). */
+const SPECIAL = /[\\`[\]@#"“”«»„]/g;
+
+/** ASCII units that start nothing in {@link scanInline} (1), as opposed to `\`, a backtick, `[`, `]`, `@`, `#` and `"` (0). */
+const PLAIN_ASCII = new Uint8Array(128).fill(1);
+for (const c of '\\`[]@#"') {
+  PLAIN_ASCII[c.charCodeAt(0)] = 0;
+}
 
 /** ASCII punctuation (as in CommonMark) and the typographic quote marks. */
 function isEscapable(c: number): boolean {
