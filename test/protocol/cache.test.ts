@@ -22,8 +22,17 @@ describe('language server over stdio (index cache)', () => {
   const saved = () => fs.readdirSync(dir).filter((f) => f.endsWith('.pnix'));
 
   it('saves the index once requests pause, not while they keep coming, and a second start uses it', async () => {
-    const client = await TestClient.start(FILES, { initializationOptions: { cacheDirectory: dir } });
-    const root = client.root;
+    // Files last modified an hour ago: the cache may vouch for them without reading
+    // them (a file modified just before it is read is read at every start, and the
+    // cache saved again once it can vouch for it).
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-lsp-'));
+    const anHourAgo = new Date(Date.now() - 3600_000);
+    for (const [rel, text] of Object.entries(FILES)) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+      fs.utimesSync(path.join(root, rel), anHourAgo, anHourAgo);
+    }
+    const client = await TestClient.start({}, { initializationOptions: { cacheDirectory: dir }, root });
     try {
       await client.open('n.pnote');
       await client.waitFor('diagnostics of n.pnote', () => client.diagnosticsOf('n.pnote'));
@@ -44,7 +53,7 @@ describe('language server over stdio (index cache)', () => {
       await client.stop(true);
     }
     const written = fs.statSync(path.join(dir, saved()[0])).mtimeMs;
-    const second = await TestClient.start(FILES, { initializationOptions: { cacheDirectory: dir }, root });
+    const second = await TestClient.start({}, { initializationOptions: { cacheDirectory: dir }, root });
     try {
       await second.open('n.pnote');
       const diagnostics = await second.waitFor('diagnostics of n.pnote', () => second.diagnosticsOf('n.pnote'));

@@ -243,4 +243,104 @@ describe('index cache', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  describe('corpus files it vouches for (same size and modification time as when indexed)', () => {
+    /** A file system that counts the reads of each path, async and sync. */
+    class CountingFileSystem extends MemoryFileSystem {
+      reads = new Map<string, number>();
+      syncReads = new Map<string, number>();
+      override async readFile(p: string): Promise<Uint8Array> {
+        this.reads.set(p, (this.reads.get(p) ?? 0) + 1);
+        return super.readFile(p);
+      }
+      override readFileSync(p: string): Uint8Array {
+        this.syncReads.set(p, (this.syncReads.get(p) ?? 0) + 1);
+        return super.readFileSync(p);
+      }
+      reset(): void {
+        this.reads.clear();
+        this.syncReads.clear();
+      }
+    }
+    /** Every source has its title and date in the metadata: none needs its text to be listed. */
+    const WITH_METADATA: Record<string, string> = {
+      ...FILES,
+      'pnote.json': '{ "metadata": "corpus/sources.json" }',
+      'corpus/sources.json': JSON.stringify(['a', 'b', 'c', 'd'].map((id) => ({ id, title: id.toUpperCase(), issued: { 'date-parts': [[2020, 8, 6]] } }))),
+    };
+    const corpusPaths = ['corpus/a.txt', 'corpus/b.txt', 'corpus/c.txt', 'corpus/d.md'];
+    /** Old enough that a read now is not racy (see RACY_MS). */
+    const LONG_AGO = Date.now() - 60_000;
+    function workspace(): CountingFileSystem {
+      const fs = new CountingFileSystem();
+      for (const [p, text] of Object.entries(WITH_METADATA)) {
+        fs.write(p, text, LONG_AGO);
+      }
+      return fs;
+    }
+
+    it('are not read at load, but when their text is first needed, and give the fresh diagnostics', async () => {
+      const fs = workspace();
+      const cache = new MemoryCache();
+      await (await withCache(fs, cache)).saveIndex();
+      fs.reset();
+      const service = await withCache(fs, cache);
+      assert.deepEqual(service.workspace.indexOrigin, { restored: true, reused: 4, notesReused: 2 });
+      for (const p of corpusPaths) {
+        assert.equal((fs.reads.get(p) ?? 0) + (fs.syncReads.get(p) ?? 0), 0, `${p} not read at load`);
+      }
+      const reference = await fresh(fs);
+      assert.equal(snapshotOf(service), snapshotOf(reference));
+      // Each source cited by a checked quotation was read once, when it was judged, and kept.
+      for (const p of ['corpus/a.txt', 'corpus/b.txt', 'corpus/c.txt']) {
+        assert.equal(fs.syncReads.get(p), 1, `${p} read once`);
+      }
+      const texts = (s: LanguageService) => s.workspace.corpus.all().map((x) => [x.key, x.text, x.paragraphs]);
+      assert.deepEqual(texts(service), texts(reference));
+      assert.equal(await service.saveIndex(), false, 'nothing changed: not written again');
+    });
+
+    it('are read and digested when their time is too close to when they were read (a racy clean), or differs', async () => {
+      const fs = workspace();
+      const cache = new MemoryCache();
+      // b's time is now: it may change again within the same tick without its time changing.
+      fs.write('corpus/b.txt', WITH_METADATA['corpus/b.txt'], Date.now());
+      await (await withCache(fs, cache)).saveIndex();
+      // c changes, keeping its size; d is touched (new time, same bytes).
+      fs.write('corpus/c.txt', WITH_METADATA['corpus/c.txt'].replace('Pékin a nié.', 'Pékan a nié.'), LONG_AGO + 1000);
+      fs.write('corpus/d.md', WITH_METADATA['corpus/d.md'], LONG_AGO + 2000);
+      fs.reset();
+      const service = await withCache(fs, cache);
+      assert.deepEqual(
+        corpusPaths.map((p) => [p, fs.reads.get(p) ?? 0]),
+        [['corpus/a.txt', 0], ['corpus/b.txt', 1], ['corpus/c.txt', 1], ['corpus/d.md', 1]],
+      );
+      assert.deepEqual(service.workspace.indexOrigin, { restored: true, reused: 3, notesReused: 2 }, 'b and d reattached after their digest matched, c indexed afresh');
+      assert.equal(snapshotOf(service), snapshotOf(await fresh(fs)));
+    });
+
+    it('a file that changed behind an unchanged size and time is found out when read, and indexed again', async () => {
+      const fs = workspace();
+      const cache = new MemoryCache();
+      const first = await withCache(fs, cache);
+      const before = first.diagnostics('a.pnote').map((d) => d.code);
+      await first.saveIndex();
+      // Same size and time, other bytes (a clock set back, a copy that kept the time):
+      // the load trusts the state, and the read of the text finds the digest changed.
+      const changed = WITH_METADATA['corpus/a.txt'].replace('Pékin a nié', 'Pékan a nié');
+      assert.equal(new TextEncoder().encode(changed).length, new TextEncoder().encode(WITH_METADATA['corpus/a.txt']).length, 'same size');
+      fs.write('corpus/a.txt', changed, LONG_AGO);
+      const service = await withCache(fs, cache);
+      assert.equal(service.workspace.indexOrigin.reused, 4, 'trusted at load');
+      const reference = await fresh(fs);
+      // The first computation may use the old index with the new text; the next one has re-indexed a.
+      service.allDiagnostics();
+      assert.equal(snapshotOf(service), snapshotOf(reference));
+      assert.notDeepEqual(reference.diagnostics('a.pnote').map((d) => d.code), before, 'the change shows in the diagnostics');
+      assert.equal(service.workspace.corpus.get('a')?.text, changed);
+      assert.equal(await service.saveIndex(), true, 'the re-indexed source is saved');
+      const again = await withCache(fs, cache);
+      assert.equal(snapshotOf(again), snapshotOf(reference));
+    });
+  });
 });

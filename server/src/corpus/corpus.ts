@@ -119,8 +119,12 @@ export interface CorpusSnapshot {
   /** Source ids in use (live or dead). */
   idCount: number;
   vocabSize: number;
-  /** Live sources: id, key, content tag, posting nodes; `dead` for one that cannot be restored. */
-  entries: Array<{ id: number; key: string; tag: string; nodes: number; dead?: boolean }>;
+  /**
+   * Live sources: id, key, content tag, posting nodes; `dead` for one that cannot be
+   * restored; `fileState`: what the caller said of the file the source was read from
+   * (opaque here: the workspace keeps its size and modification time there).
+   */
+  entries: Array<{ id: number; key: string; tag: string; nodes: number; dead?: boolean; fileState?: string }>;
   /** Per entry, its words as vocabulary ids, and their start offsets. */
   words: Uint32Array[];
   starts: WordStarts[];
@@ -293,11 +297,13 @@ export class Corpus {
   private ranks?: Uint32Array;
   /** Per source id, the content tag it was added with (see {@link add}). */
   private readonly tags: (string | undefined)[] = [];
+  /** Per source id, the file state it was added with (see {@link add}). */
+  private readonly fileStates: (string | undefined)[] = [];
   /** See {@link wordPostings}; cleared whenever a source is added or dropped. */
   private readonly postingsMemo = new Map<number, number[]>();
   private postingsMemoSize = 0;
   /** Entries of a restored snapshot that no source claimed yet, by key. */
-  private readonly detached = new Map<string, { id: number; tag: string }>();
+  private readonly detached = new Map<string, { id: number; tag: string; fileState?: string }>();
   private changedSinceSnapshot = true;
   /** Source ids below this one come from a restored snapshot. */
   private restoredIdLimit = 0;
@@ -367,8 +373,9 @@ export class Corpus {
    * `tag` identifies its content (a digest of the file): when a restored snapshot
    * holds the key with the same tag, its index is reused as it is, without
    * tokenising; with another tag (or none), that stale entry is dropped first.
+   * `fileState` is kept with the entry, as it is, for the caller (see {@link detachedEntry}).
    */
-  add(source: SourceInfo, tag?: string): void {
+  add(source: SourceInfo, tag?: string, fileState?: string): void {
     if (this.byKey.has(source.key)) {
       this.remove(source.key);
     }
@@ -378,6 +385,10 @@ export class Corpus {
       if (tag !== undefined && restored.tag === tag) {
         this.sources[restored.id] = source;
         this.tags[restored.id] = tag;
+        if (fileState !== restored.fileState) {
+          this.fileStates[restored.id] = fileState;
+          this.changedSinceSnapshot = true;
+        }
         this.byKey.set(source.key, restored.id);
         this.closestIndex = undefined;
         this.ranks = undefined;
@@ -390,6 +401,7 @@ export class Corpus {
     const id = this.sources.length;
     this.sources.push(source);
     this.tags[id] = tag;
+    this.fileStates[id] = fileState;
     this.byKey.set(source.key, id);
     this.closestIndex = undefined;
     this.ranks = undefined;
@@ -480,6 +492,7 @@ export class Corpus {
     }
     this.sources[id] = undefined;
     this.tags[id] = undefined;
+    this.fileStates[id] = undefined;
     this.wordIds[id] = undefined;
     this.wordStarts[id] = undefined;
     this.closestIndex = undefined;
@@ -508,7 +521,8 @@ export class Corpus {
       const source = this.sources[id];
       const tag = this.tags[id];
       if (source && tag !== undefined && this.wordIds[id] && this.wordStarts[id]) {
-        entries.push({ id, key: source.key, tag, nodes: this.nodeCounts[id] ?? 0 });
+        const fileState = this.fileStates[id];
+        entries.push(fileState === undefined ? { id, key: source.key, tag, nodes: this.nodeCounts[id] ?? 0 } : { id, key: source.key, tag, nodes: this.nodeCounts[id] ?? 0, fileState });
         words.push(this.wordIds[id]!);
         starts.push(this.wordStarts[id]!);
       } else if (source) {
@@ -594,7 +608,8 @@ export class Corpus {
       corpus.wordIds[entry.id] = snapshot.words[i];
       corpus.wordStarts[entry.id] = snapshot.starts[i];
       if (!entry.dead) {
-        corpus.detached.set(entry.key, { id: entry.id, tag: entry.tag });
+        corpus.detached.set(entry.key, { id: entry.id, tag: entry.tag, fileState: entry.fileState });
+        corpus.fileStates[entry.id] = entry.fileState;
       }
     });
     const total = nodes + fpNodes;
@@ -612,6 +627,12 @@ export class Corpus {
   /** Whether a restored entry not yet claimed holds `key` with content tag `tag` ({@link add} would reattach it, without indexing). */
   holdsDetached(key: string, tag: string): boolean {
     return this.detached.get(key)?.tag === tag;
+  }
+
+  /** The content tag and file state of the restored entry of `key` not yet claimed. */
+  detachedEntry(key: string): { tag: string; fileState?: string } | undefined {
+    const entry = this.detached.get(key);
+    return entry && { tag: entry.tag, fileState: entry.fileState };
   }
 
   /** Forgets the restored entries that no {@link add} claimed (their files are gone or changed key). */

@@ -20,7 +20,7 @@ import { SNAPSHOT_TABLES, type CorpusSnapshot, type WordStarts } from './corpus'
 import { wordHashes } from './tokenize';
 
 /** Bumped whenever the index layout or its meaning changes. */
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 const MAGIC = 0x58494e50; // "PNIX" read little-endian
 const BYTE_ORDER = 0x01020304;
 const PREFIX = 16;
@@ -196,7 +196,7 @@ function decode(input: Uint8Array, context: string, digest: Digest, extraContext
   }
   const extra = extraLength > 0 && header.extraContext === extraContext ? new TextDecoder().decode(bytes.subarray(offset, offset + extraLength)) : undefined;
   for (const e of header.entries) {
-    if (typeof e !== 'object' || e === null || typeof e.key !== 'string' || typeof e.tag !== 'string' || !Number.isInteger(e.id) || !Number.isInteger(e.nodes) || e.nodes < 0) {
+    if (typeof e !== 'object' || e === null || typeof e.key !== 'string' || typeof e.tag !== 'string' || !Number.isInteger(e.id) || !Number.isInteger(e.nodes) || e.nodes < 0 || (e.fileState !== undefined && typeof e.fileState !== 'string')) {
       return undefined;
     }
   }

@@ -18,6 +18,10 @@
  * sources' texts hold a character beyond Latin-1 (’, U+202F), which makes V8 store
  * them two bytes a character, twice the bytes' size. The text is decoded again when
  * asked for; only the last one asked for is kept (see `lastText`).
+ *
+ * A source may also start without its bytes, with a function that reads them (the
+ * workspace gives one for a file its index cache vouches for, see `Workspace`): they
+ * are read the first time the text is asked for, and kept.
  */
 import { detached, type Span } from '../common/text';
 import { extractDate, extractTitle } from './metadata';
@@ -67,8 +71,8 @@ class Source implements SourceInfo {
   constructor(
     readonly key: string,
     readonly path: string,
-    /** The text, or the UTF-8 bytes it decodes from (see the header comment). */
-    private readonly content: string | Uint8Array,
+    /** The text, the UTF-8 bytes it decodes from, or what reads those bytes (see the header comment). */
+    private content: string | Uint8Array | (() => Uint8Array),
     readonly metadata: SourceMetadata,
     private readonly mode: ParagraphMode,
     text?: string,
@@ -79,11 +83,14 @@ class Source implements SourceInfo {
   }
 
   get text(): string {
-    const content = this.content;
+    let content = this.content;
     if (typeof content === 'string') {
       return content;
     }
     if (lastText?.source !== this) {
+      if (typeof content === 'function') {
+        content = this.content = content();
+      }
       lastText = { source: this, text: utf8.decode(content) };
     }
     return lastText.text;
@@ -227,17 +234,23 @@ export function paragraphSpans(text: string, lines: Span[], mode: ParagraphMode)
  * text, and `text` may be left out (decoded only if the metadata needs it).
  */
 export function createSource(key: string, path: string, text: string, mode: ParagraphMode, metadata?: Partial<SourceMetadata>, bytes?: Uint8Array): SourceInfo;
-export function createSource(key: string, path: string, text: string | undefined, mode: ParagraphMode, metadata: Partial<SourceMetadata> | undefined, bytes: Uint8Array): SourceInfo;
+export function createSource(key: string, path: string, text: string | undefined, mode: ParagraphMode, metadata: Partial<SourceMetadata> | undefined, bytes: Uint8Array | (() => Uint8Array)): SourceInfo;
 export function createSource(
   key: string,
   path: string,
   given: string | undefined,
   mode: ParagraphMode,
   metadata?: Partial<SourceMetadata>,
-  bytes?: Uint8Array,
+  content?: Uint8Array | (() => Uint8Array),
 ): SourceInfo {
   let text = given;
-  const textNow = (): string => (text ??= utf8.decode(bytes!));
+  let bytes = content;
+  const textNow = (): string => {
+    if (typeof bytes === 'function') {
+      bytes = bytes(); // the metadata needs the text now: read once, kept
+    }
+    return (text ??= utf8.decode(bytes!));
+  };
   const meta: SourceMetadata = { ...metadata, title: metadata?.title || extractTitle(textNow()) || key };
   if (!meta.date) {
     const date = extractDate(textNow());

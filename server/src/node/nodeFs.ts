@@ -8,15 +8,15 @@
  * workspace-relative paths that climb out (`../shared/corpus/a.txt`). Links inside
  * it must still stay inside it (or inside the workspace).
  */
-import { promises as fsp, readFileSync } from 'fs';
+import { promises as fsp, readFileSync, realpathSync, statSync } from 'fs';
 import * as path from 'path';
 import type { FileStat, FileType, WorkspaceFileSystem } from '../workspace/fs';
 
 export class NodeFileSystem implements WorkspaceFileSystem {
   /**
    * Regular files (not links) just listed in a folder whose real path is inside the
-   * workspace: their first read needs no `realpath`. Each entry serves one read only,
-   * so a file later replaced by a link is resolved again.
+   * workspace: their first read needs no `realpath` (nor does a `stat`). Each entry
+   * serves one read only, so a file later replaced by a link is resolved again.
    */
   private readonly listedPlainFiles = new Set<string>();
   /** Folders whose real path was found inside the workspace (by `realpath`). */
@@ -63,7 +63,14 @@ export class NodeFileSystem implements WorkspaceFileSystem {
 
   /** Absolute path of a workspace-relative one. */
   absolute(relative: string): string {
-    return relative === '' ? this.root : path.join(this.root, ...relative.split('/'));
+    if (relative === '') {
+      return this.root;
+    }
+    // The common case without path.join's normalising (a load asks for every file).
+    if (path.sep === '/' && !this.root.endsWith('/') && !UNUSUAL_SEGMENT.test(relative)) {
+      return `${this.root}/${relative}`;
+    }
+    return path.join(this.root, ...relative.split('/'));
   }
 
   /**
@@ -110,7 +117,45 @@ export class NodeFileSystem implements WorkspaceFileSystem {
     }
   }
 
+  /**
+   * A corpus file's bytes, synchronously (for one the index cache vouches for, read
+   * when its text is first needed): only inside the workspace or an admitted folder,
+   * like {@link readFile}.
+   */
+  readFileSync(relative: string): Uint8Array {
+    if (this.listedPlainFiles.delete(relative)) {
+      try {
+        return readFileSync(this.absolute(relative));
+      } catch (e) {
+        throw new Error(describeError(e), { cause: e });
+      }
+    }
+    let real: string | undefined;
+    try {
+      real = this.relative(realpathSync.native(this.absolute(relative)));
+    } catch (e) {
+      throw new Error(describeError(e), { cause: e });
+    }
+    if (real === undefined) {
+      throw new Error('it leads outside the workspace');
+    }
+    try {
+      return readFileSync(this.absolute(real));
+    } catch (e) {
+      throw new Error(describeError(e), { cause: e });
+    }
+  }
+
   async stat(relative: string): Promise<FileStat | undefined> {
+    if (this.listedPlainFiles.has(relative)) {
+      // Synchronous on purpose, as in readFile: the load stats every corpus file.
+      try {
+        const s = statSync(this.absolute(relative));
+        return { type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other', size: s.size, mtime: s.mtimeMs };
+      } catch {
+        return undefined;
+      }
+    }
     try {
       const s = await fsp.stat(this.absolute(relative));
       return { type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other', size: s.size, mtime: s.mtimeMs };
@@ -159,6 +204,9 @@ export class NodeFileSystem implements WorkspaceFileSystem {
     return real;
   }
 }
+
+/** A path segment that path.join would normalise: empty, `.` or `..`. */
+const UNUSUAL_SEGMENT = /(^|\/)\.{0,2}(\/|$)/;
 
 function describeError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;

@@ -21,6 +21,12 @@ export interface WorkspaceFileSystem {
    * The caller may keep them: the file system never changes them afterwards.
    */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * The same, synchronously; throws when it cannot be read. Optional: with it, the
+   * bytes of a corpus file the index cache vouches for are read only when first
+   * needed (see `Workspace`), from code that cannot wait.
+   */
+  readFileSync?(path: string): Uint8Array;
   /** Undefined when nothing is there. Follows symbolic links. */
   stat(path: string): Promise<FileStat | undefined>;
   /** Entries of a directory (links resolved to what they point at; dangling ones are `other`). */
@@ -110,9 +116,10 @@ export class MemoryFileSystem implements WorkspaceFileSystem {
     }
   }
 
-  write(path: string, content: string | Uint8Array): void {
+  /** Writes a file; its modification time is `mtime`, by default the next tick of a counter (1, 2, …). */
+  write(path: string, content: string | Uint8Array, mtime = this.clock++): void {
     const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-    this.files.set(path, { bytes, mtime: this.clock++ });
+    this.files.set(path, { bytes, mtime });
   }
 
   delete(path: string): void {
@@ -124,6 +131,14 @@ export class MemoryFileSystem implements WorkspaceFileSystem {
   }
 
   async readFile(path: string): Promise<Uint8Array> {
+    return this.bytesOf(path);
+  }
+
+  readFileSync(path: string): Uint8Array {
+    return this.bytesOf(path);
+  }
+
+  private bytesOf(path: string): Uint8Array {
     const file = this.files.get(path);
     if (!file) {
       throw new Error(`no such file: ${path}`);

@@ -101,15 +101,62 @@ const READ_CONCURRENCY = 32;
 /** Corpus files read before they are indexed (bounds the texts alive at once while loading). */
 const LOAD_BATCH = 256;
 
-/** A file read: its text (a corpus file's may be left to decode when needed), its bytes, and (with a cache) the digest of its bytes. */
+/**
+ * A file read: its text (a corpus file's may be left to decode when needed), its bytes
+ * (for a corpus file the index cache vouches for, what reads them when first needed),
+ * with a cache the digest of its bytes, and its state (see {@link fileStateOf}).
+ */
 interface Read {
   text?: string;
-  bytes: Uint8Array;
+  bytes: Uint8Array | (() => Uint8Array);
   digest?: string;
+  fileState?: string;
 }
 
 /** A file read and decoded. */
-type ReadText = Read & { text: string };
+type ReadText = Read & { text: string; bytes: Uint8Array };
+
+/**
+ * A file whose modification time is this close to the moment it was read may change
+ * again within the same tick of a coarse clock (FAT: 2 s) without its size or time
+ * changing: its state is never trusted (it is read and digested at every load).
+ */
+const RACY_MS = 2_000;
+
+/**
+ * What the index cache keeps of a corpus file besides its digest: its size and
+ * modification time, and when it was read (`size:mtime:readAt`).
+ */
+function fileStateOf(size: number, mtime: number, readAt: number): string {
+  return `${size}:${mtime}:${readAt}`;
+}
+
+/**
+ * Whether a file whose state was recorded as `state` holds the same bytes now that
+ * its size is `size` and its modification time `mtime`, without reading it: same
+ * size and time, and the time was at least {@link RACY_MS} before the recorded read.
+ */
+function unchangedSince(state: string | undefined, size: number, mtime: number): boolean {
+  if (state === undefined) {
+    return false;
+  }
+  const [oldSize, oldMtime, readAt] = state.split(':').map(Number);
+  return oldSize === size && oldMtime === mtime && Number.isFinite(readAt) && mtime + RACY_MS <= readAt;
+}
+
+/**
+ * The state to keep for a file read again with the same bytes: the new one when it
+ * says more (another size or time, or a read late enough to be trusted where the old
+ * one was not), else the old one, so that a file never trusted (a time in the future)
+ * does not make the cache be saved again at every load.
+ */
+function newerState(old: string | undefined, fresh: string): string {
+  if (old === undefined || old === fresh) {
+    return fresh;
+  }
+  const [size, mtime] = fresh.split(':').map(Number);
+  return unchangedSince(old, size, mtime) || (!unchangedSince(fresh, size, mtime) && old.split(':').slice(0, 2).join(':') === `${size}:${mtime}`) ? old : fresh;
+}
 
 /** Runs `work` over `items` with at most `limit` promises pending. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -273,6 +320,8 @@ export class Workspace implements SymbolContext {
     this.corpusFiles.clear();
     this.pendingTexts.clear();
     this.pendingTags.clear();
+    this.fileStates.clear();
+    this.staleFiles.clear();
     this.keyPaths.clear();
     this.sourceMentionMemo.clear();
     await this.loadMetadata();
@@ -293,9 +342,9 @@ export class Workspace implements SymbolContext {
     // garbage right after (a source keeps its bytes, not its text).
     for (let from = 0; from < sourcePaths.length; from += LOAD_BATCH) {
       const batch = sourcePaths.slice(from, from + LOAD_BATCH);
-      const files = new Map<string, { bytes: Uint8Array; digest?: string }>();
+      const files = new Map<string, Read>();
       await pool(batch, READ_CONCURRENCY, async (path) => {
-        const read = await this.readBytes(path);
+        const read = (await this.vouched(path)) ?? (await this.readBytes(path, true));
         if (read !== undefined) {
           files.set(path, read);
         }
@@ -306,7 +355,10 @@ export class Workspace implements SymbolContext {
         // Bytes the saved index holds (same digest) were valid text when indexed: the
         // index is reattached as it is, and the text is decoded only if asked for.
         const known = read?.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest);
-        const text = read && !known ? this.decodeBytes(path, read.bytes) : undefined;
+        if (known && read.fileState !== undefined) {
+          read.fileState = newerState(this.corpus.detachedEntry(keyOf(path))?.fileState, read.fileState);
+        }
+        const text = read && !known && read.bytes instanceof Uint8Array ? this.decodeBytes(path, read.bytes) : undefined;
         this.registerCorpusFile(path, read && (known || text !== undefined) ? { ...read, text } : undefined);
       }
     }
@@ -508,14 +560,84 @@ export class Workspace implements SymbolContext {
     return read && this.decodeBytes(path, read.bytes, maxBytes);
   }
 
-  /** A file's bytes and, with a cache, their digest; records a problem and returns undefined when it cannot be read. */
-  private async readBytes(path: string): Promise<{ bytes: Uint8Array; digest?: string } | undefined> {
+  /**
+   * A file's bytes and, with a cache, their digest (and, when `withState`, the file's
+   * state before the read); records a problem and returns undefined when it cannot be read.
+   */
+  private async readBytes(path: string, withState = false): Promise<{ bytes: Uint8Array; digest?: string; fileState?: string } | undefined> {
     try {
+      // The state is taken before the bytes: a change in between shows at the next load.
+      const readAt = Date.now();
+      const stat = withState && this.cache ? await this.fs.stat(path) : undefined;
       const bytes = await this.fs.readFile(path);
-      return { bytes, digest: this.cache?.digest([bytes]) };
+      return { bytes, digest: this.cache?.digest([bytes]), fileState: stat?.type === 'file' ? fileStateOf(stat.size, stat.mtime, readAt) : undefined };
     } catch (e) {
       this.addFileProblem(path, 'unreadable-file', `${path} cannot be read: ${(e as Error).message}`);
       return undefined;
+    }
+  }
+
+  /**
+   * A corpus file the restored index vouches for: same key, size and modification
+   * time as when its bytes were read and indexed (see {@link unchangedSince}). It is
+   * not read now: its source reads its bytes the first time its text is needed, and
+   * checks them against the digest then (see {@link readVouched}). Undefined when the
+   * file must be read (no cache, no such entry, another state, or a file system that
+   * cannot read synchronously).
+   */
+  private async vouched(path: string): Promise<Read | undefined> {
+    const entry = this.cache && this.fs.readFileSync ? this.corpus.detachedEntry(keyOf(path)) : undefined;
+    if (entry?.fileState === undefined) {
+      return undefined;
+    }
+    const stat = await this.fs.stat(path);
+    if (stat?.type !== 'file' || !unchangedSince(entry.fileState, stat.size, stat.mtime)) {
+      return undefined;
+    }
+    return { bytes: () => this.readVouched(path, entry.tag), digest: entry.tag, fileState: entry.fileState };
+  }
+
+  /**
+   * Reads a vouched-for file when its source first needs its text. Bytes that are not
+   * the ones indexed (the file changed after the load looked at it) are returned all
+   * the same, and the file is queued to be read and indexed again (see {@link refreshStale}).
+   */
+  private readVouched(path: string, tag: string): Uint8Array {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.fs.readFileSync!(path);
+    } catch {
+      bytes = new Uint8Array(0);
+    }
+    if (this.cache!.digest([bytes]) !== tag) {
+      this.staleFiles.add(path);
+    }
+    return bytes;
+  }
+
+  /** Vouched-for corpus files found changed when their bytes were read (see {@link readVouched}). */
+  private readonly staleFiles = new Set<string>();
+
+  /**
+   * Reads and indexes again the corpus files found changed since the load vouched for
+   * them (the file watcher reports them too, later). Runs before diagnostics are computed.
+   */
+  private refreshStale(): void {
+    for (const path of this.staleFiles) {
+      this.staleFiles.delete(path);
+      if (this.corpusFiles.get(path) === undefined) {
+        continue; // gone since
+      }
+      this.removeCorpusFile(path);
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = this.fs.readFileSync!(path);
+      } catch (e) {
+        this.addFileProblem(path, 'unreadable-file', `${path} cannot be read: ${(e as Error).message}`);
+      }
+      const text = bytes && this.decodeBytes(path, bytes);
+      this.registerCorpusFile(path, bytes && text !== undefined ? { bytes, text, digest: this.cache?.digest([bytes]) } : undefined);
+      this.invalidateQuotes(keyOf(path));
     }
   }
 
@@ -586,6 +708,11 @@ export class Workspace implements SymbolContext {
     } else {
       this.pendingTags.set(path, read.digest);
     }
+    if (read.fileState === undefined) {
+      this.fileStates.delete(path);
+    } else {
+      this.fileStates.set(path, read.fileState);
+    }
     this.refreshKey(key, { path, text: read.text });
   }
 
@@ -594,9 +721,11 @@ export class Workspace implements SymbolContext {
    * hold, so no copy): when one of two files sharing a key goes, the other's source
    * is added back from here.
    */
-  private readonly pendingTexts = new Map<string, Uint8Array>();
+  private readonly pendingTexts = new Map<string, Uint8Array | (() => Uint8Array)>();
   /** Content tags of the corpus files (with a cache only), by path. */
   private readonly pendingTags = new Map<string, string>();
+  /** States of the corpus files when read (with a cache only), by path. */
+  private readonly fileStates = new Map<string, string>();
 
   /**
    * Makes the corpus hold `key` iff exactly one readable file has it; reports
@@ -620,7 +749,7 @@ export class Workspace implements SymbolContext {
       const bytes = this.pendingTexts.get(path);
       if (bytes !== undefined) {
         const text = fresh?.path === path ? fresh.text : undefined;
-        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key), bytes), this.pendingTags.get(path));
+        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key), bytes), this.pendingTags.get(path), this.fileStates.get(path));
       }
     } else if (paths.length > 1) {
       for (const path of paths) {
@@ -648,8 +777,9 @@ export class Workspace implements SymbolContext {
     if (this.isCorpusFile(path)) {
       this.removeCorpusFile(path);
       if (change !== 'deleted') {
-        const read = await this.readDigested(path);
-        this.registerCorpusFile(path, read);
+        const read = await this.readBytes(path, true);
+        const text = read && this.decodeBytes(path, read.bytes);
+        this.registerCorpusFile(path, read && text !== undefined ? { ...read, text } : undefined);
       }
       this.invalidateQuotes(keyOf(path));
       return 'corpus';
@@ -682,6 +812,7 @@ export class Workspace implements SymbolContext {
     this.changedPaths.add(path);
     this.pendingTexts.delete(path);
     this.pendingTags.delete(path);
+    this.fileStates.delete(path);
     if (key === undefined) {
       return;
     }
@@ -951,6 +1082,7 @@ export class Workspace implements SymbolContext {
 
   /** Every diagnostic of one file (a note, or a corpus or configuration file). */
   diagnostics(path: string): Diagnostic[] {
+    this.refreshStale();
     const note = this.notes.get(path);
     const fileLevel = this.fileProblems.get(path) ?? [];
     if (!note) {
@@ -1025,6 +1157,7 @@ export class Workspace implements SymbolContext {
    * bounded). Called before computing the diagnostics of the whole workspace.
    */
   prepareAll(): void {
+    this.refreshStale();
     const pending: Array<{ key: string; text: string; items: readonly CitationItem[] }> = [];
     let quotations = 0;
     for (const note of this.notes.values()) {
