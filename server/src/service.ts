@@ -12,6 +12,7 @@ import { hover, prepareHovers } from './features/hover';
 import * as nav from './features/navigation';
 import type { ConfigSettings } from './workspace/config';
 import type { IndexCache, WorkspaceFileSystem } from './workspace/fs';
+import type { TextHasher } from './workspace/hashing';
 import { Workspace, type IndexStats, type Progress } from './workspace/workspace';
 
 export interface LanguageServiceOptions {
@@ -20,6 +21,8 @@ export interface LanguageServiceOptions {
   settings?: ConfigSettings;
   /** Where the corpus index is saved between sessions; none: it is built at every load. */
   cache?: IndexCache;
+  /** Hashes the corpus's words at load, possibly on another thread; none: on this one. */
+  hasher?: TextHasher;
 }
 
 export interface FileDiagnostics {
@@ -84,7 +87,7 @@ function overlaps(a: Range, b: Range): boolean {
 }
 
 export function createLanguageService(options: LanguageServiceOptions): LanguageService {
-  const ws = new Workspace(options.fs, options.settings, options.cache);
+  const ws = new Workspace(options.fs, options.settings, options.cache, options.hasher);
   /** Runs `f` with the offset of `position` in the note at `path`, if it is a known note. */
   const at = <T>(path: string, position: Position, f: (offset: number) => T): T | undefined => {
     const note = ws.notes.get(path);

@@ -108,6 +108,23 @@ describe('pnote check (CLI)', () => {
     assert.deepEqual(fs.readdirSync(dir, { recursive: true }).sort(), listing);
   });
 
+  it('hashes the corpus on a second thread, with the very report of hashing on one (PNOTE_HASH_THREAD=0)', () => {
+    const files: Record<string, string | Buffer> = { ...CORPUS, 'corpus/bin.txt': Buffer.from([0x41, 0, 1]) };
+    // More than two load batches of 256 files: the thread hashes one while the other is indexed.
+    for (let i = 0; i < 700; i++) {
+      files[`corpus/g/s${i}.txt`] = `Titre ${i}\n\nLe mot${i} et le mot${i % 9} font la phrase ${i}.\n`;
+    }
+    files['n.pnote'] = '«Le mot5 et le mot5 font la phrase 5» [@s6]. «Le mot7 et le mot7 font la phrase sept» [@s7]. «Pékin a nié» [@a].\n';
+    const dir = makeWorkspace(files);
+    const threaded = run(['check', dir, '--format', 'json', '--no-cache']);
+    const single = run(['check', dir, '--format', 'json', '--no-cache'], undefined, { ...process.env, PNOTE_HASH_THREAD: '0' });
+    assert.equal(threaded.stderr, '', 'the hashing thread ran (no fallback note)');
+    assert.equal(threaded.stdout, single.stdout);
+    assert.equal(threaded.code, single.code);
+    const codes = (JSON.parse(threaded.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code).sort();
+    assert.deepEqual(codes, ['quote-mismatch', 'quote-wrong-source', 'unreadable-file']);
+  });
+
   describe('the index cache (--cache-dir, --no-cache)', () => {
     const NOTE = '«Pékin a nié ces accusations» [@a].\n\n«Washington interdit TikTok» [@b].\n';
     const listing = (dir: string) => (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).sort();

@@ -12,8 +12,9 @@
  *
  * 1. Word postings: for every distinct word of a source, one node (source, next)
  *    in the chain of that word id. `df[word]` counts the live sources holding it.
- * 2. Trigram fingerprints, sampled by winnowing: every 3 consecutive word ids are
- *    hashed (32 bits); in every window of {@link WINNOW} consecutive trigram hashes
+ * 2. Trigram fingerprints, sampled by winnowing: every 3 consecutive word hashes
+ *    are hashed (32 bits; on hashes rather than ids, so that another thread can
+ *    compute them with the hashes, see `fingerprints`); in every window of {@link WINNOW} consecutive trigram hashes
  *    the smallest hash value is selected. A source stores its distinct selected
  *    hashes as nodes (hash, source, next) in 2^k hash buckets (~2/(W+1) ≈ 33% of
  *    trigrams). Guarantee: a quotation run of ≥ W trigrams (W + 2 words without an
@@ -84,6 +85,19 @@ class Column {
     this.length += n;
     return first;
   }
+  /**
+   * Makes room for `capacity` values at once (not grown by halves and copied as
+   * values come). A large typed array is zeroed lazily by the system: pages never
+   * written cost no memory, so over-estimating is cheap.
+   */
+  ensure(capacity: number): void {
+    if (capacity > this.data.length) {
+      const next = new Uint32Array(capacity);
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+  }
+
   /** Takes `data` as the column's content (no copy). */
   restore(data: Uint32Array): void {
     this.data = data;
@@ -111,6 +125,24 @@ function allBelowOrNil(a: Uint32Array, limit: number): boolean {
     }
   }
   return true;
+}
+
+/** A text's words hashed elsewhere (see {@link Corpus.add}). */
+export interface PrecomputedWords {
+  hashes: Uint32Array;
+  starts: Uint32Array;
+  /** Pairs (word hash, folded-form hash). */
+  folds?: Uint32Array;
+  /** `fingerprints(hashes)`. */
+  fingerprints?: Uint32Array;
+}
+
+function foldMap(pairs: Uint32Array): Map<number, number> {
+  const map = new Map<number, number>();
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    map.set(pairs[i], pairs[i + 1]);
+  }
+  return map;
 }
 
 /** The index of a {@link Corpus} as plain data (see `snapshot.ts` for its encoding). */
@@ -184,6 +216,13 @@ function winnow(ids: ArrayLike<number>, from: number, to: number, out: number[])
   }
 }
 
+/** A text's fingerprints: the distinct winnowing minima of its word hashes, sorted. */
+export function fingerprints(hashes: Uint32Array): Uint32Array {
+  const selected: number[] = [];
+  winnow(hashes, 0, hashes.length, selected);
+  return distinctSorted(selected);
+}
+
 /** Sorted distinct values. */
 function distinctSorted(values: number[]): Uint32Array {
   const arr = Uint32Array.from(values).sort();
@@ -219,7 +258,11 @@ function idWordRange(text: string, starts: WordStarts, within?: Span): { lo: num
 export type WordStarts = Uint16Array | Uint32Array;
 
 function narrowStarts(starts: Uint32Array): WordStarts {
-  return starts.length === 0 || starts[starts.length - 1] <= 0xffff ? Uint16Array.from(starts) : starts;
+  if (starts.length === 0 || starts[starts.length - 1] <= 0xffff) {
+    return Uint16Array.from(starts);
+  }
+  // Kept: a view into a larger or shared buffer (hashes packed on another thread) is copied.
+  return starts.buffer instanceof ArrayBuffer && starts.byteOffset === 0 && starts.byteLength === starts.buffer.byteLength ? starts : starts.slice();
 }
 
 /** Sorted positions of `word` in `words[lo, hi)`. */
@@ -345,6 +388,21 @@ export class Corpus {
     return this.byKey.size;
   }
 
+  /**
+   * A hint before adding sources holding about `words` words in all: the posting
+   * tables are made that large at once (see `Column.ensure`), so that they are not
+   * grown and copied (each copy needs the old and the new array at once).
+   */
+  expectWords(words: number): void {
+    const wordNodes = Math.ceil(words * 0.7);
+    const fpNodes = Math.ceil(words * 0.45);
+    this.wordNodeSource.ensure(this.wordNodeSource.length + wordNodes);
+    this.wordNodeNext.ensure(this.wordNodeNext.length + wordNodes);
+    this.fpNodeHash.ensure(this.fpNodeHash.length + fpNodes);
+    this.fpNodeSource.ensure(this.fpNodeSource.length + fpNodes);
+    this.fpNodeNext.ensure(this.fpNodeNext.length + fpNodes);
+  }
+
   /** The keys, in the order their sources were added (a fresh array). */
   keys(): string[] {
     return [...this.byKey.keys()];
@@ -374,8 +432,11 @@ export class Corpus {
    * holds the key with the same tag, its index is reused as it is, without
    * tokenising; with another tag (or none), that stale entry is dropped first.
    * `fileState` is kept with the entry, as it is, for the caller (see {@link detachedEntry}).
+   * `hashed`: the text's word hashes and offsets (`wordHashes`) and the folded-form
+   * hashes of (at least most of) its words new to the vocabulary, computed elsewhere
+   * (another thread); then the text is not decoded here.
    */
-  add(source: SourceInfo, tag?: string, fileState?: string): void {
+  add(source: SourceInfo, tag?: string, fileState?: string, hashed?: PrecomputedWords): void {
     if (this.byKey.has(source.key)) {
       this.remove(source.key);
     }
@@ -406,8 +467,19 @@ export class Corpus {
     this.closestIndex = undefined;
     this.ranks = undefined;
 
-    const words = wordHashes(source.text);
-    const ids = this.internWords(words.hashes, source.text, words.starts);
+    const words = hashed ?? wordHashes(source.text);
+    let folds: Map<number, number> | undefined;
+    const ids = this.internWords(words.hashes, words.starts, (h, start) => {
+      if (hashed?.folds) {
+        folds ??= foldMap(hashed.folds);
+        const fold = folds.get(h);
+        if (fold !== undefined) {
+          return fold;
+        }
+      }
+      const text = source.text;
+      return hashWord(foldWord(normalizeWord(text.slice(start, wordEndFrom(text, start)))));
+    });
     this.wordIds[id] = ids;
     this.wordStarts[id] = narrowStarts(words.starts);
     let nodes = 0;
@@ -440,9 +512,7 @@ export class Corpus {
     }
     nodes += k;
     // Fingerprints.
-    const selected: number[] = [];
-    winnow(ids, 0, ids.length, selected);
-    const fps = distinctSorted(selected);
+    const fps = hashed?.fingerprints ?? fingerprints(words.hashes);
     const firstFp = this.fpNodeHash.reserve(fps.length);
     this.fpNodeSource.reserve(fps.length);
     this.fpNodeNext.reserve(fps.length);
@@ -949,8 +1019,8 @@ export class Corpus {
     }
   }
 
-  /** Dense ids of word hashes, adding new words (found at `starts` in `text`) to the vocabulary. */
-  private internWords(hashes: Uint32Array, text: string, starts: Uint32Array): Uint32Array {
+  /** Dense ids of word hashes, adding new words (found at `starts`; `fold` gives their folded-form hash) to the vocabulary. */
+  private internWords(hashes: Uint32Array, starts: Uint32Array, fold: (hash: number, start: number) => number): Uint32Array {
     const ids = new Uint32Array(hashes.length);
     for (let i = 0; i < hashes.length; i++) {
       const h = hashes[i];
@@ -984,8 +1054,7 @@ export class Corpus {
           this.wordHeads = heads;
         }
         // A new word: its folded form, once (near matching compares it).
-        const start = starts[i];
-        this.foldOf[id - 1] = hashWord(foldWord(normalizeWord(text.slice(start, wordEndFrom(text, start)))));
+        this.foldOf[id - 1] = fold(h, starts[i]);
       }
       ids[i] = id - 1;
     }
@@ -1042,12 +1111,13 @@ export class Corpus {
           flush();
           continue;
         }
-        const id = this.lookupWord(hashWord(t.word));
+        const h = hashWord(t.word);
+        const id = this.lookupWord(h);
         if (id === undefined || this.df[id] === 0) {
           return [];
         }
         wordIds.add(id);
-        run.push(id);
+        run.push(h);
       }
       flush();
     }

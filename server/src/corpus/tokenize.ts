@@ -245,10 +245,16 @@ for (let c = 0; c < FAST_LIMIT; c++) {
  * without creating a string per word. Used to index the corpus, where speed and
  * memory matter most.
  */
-export function wordHashes(text: string): { hashes: Uint32Array; starts: Uint32Array } {
+export function wordHashes(text: string, scratch?: { hashes: Uint32Array; starts: Uint32Array }): { hashes: Uint32Array; starts: Uint32Array } {
   const n = text.length;
-  let out = new Uint32Array(Math.max(16, n >> 3));
-  let starts = new Uint32Array(out.length);
+  // With `scratch`, its arrays are written (and replaced when too small), and the
+  // result views them: valid until the next call with the same scratch.
+  let out = scratch ? scratch.hashes : new Uint32Array(Math.max(16, n >> 3));
+  let starts = scratch ? scratch.starts : new Uint32Array(out.length);
+  if (out.length < 16 || starts.length !== out.length) {
+    out = new Uint32Array(Math.max(16, n >> 3));
+    starts = new Uint32Array(out.length);
+  }
   let count = 0;
   let i = 0;
   while (i < n) {
@@ -319,6 +325,11 @@ export function wordHashes(text: string): { hashes: Uint32Array; starts: Uint32A
     }
     starts[count] = start;
     out[count++] = slow ? hashWord(normalizeWord(text.slice(start, i))) : finish(h);
+  }
+  if (scratch) {
+    scratch.hashes = out;
+    scratch.starts = starts;
+    return { hashes: out.subarray(0, count), starts: starts.subarray(0, count) };
   }
   return { hashes: out.slice(0, count), starts: starts.slice(0, count) };
 }

@@ -37,6 +37,7 @@ import type { DocumentSymbol, Location } from '../features/navigation';
 import { defaultCacheFolder, FileIndexCache } from '../node/indexCache';
 import { NodeFileSystem } from '../node/nodeFs';
 import { createLanguageService, type LanguageService } from '../service';
+import type { TextHasher } from '../workspace/hashing';
 import type { ConfigSettings } from '../workspace/config';
 import { CheckWorkspaceRequest, StatsChangedNotification, StatsRequest, type InitializationOptions, type PolicyNotesSettings, type StatsResult } from './protocol';
 
@@ -79,7 +80,13 @@ const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
   define: CompletionItemKind.Snippet,
 };
 
-export function startServer(connection: Connection): void {
+/** What the host gives the server besides its connection. */
+export interface ServerOptions {
+  /** Makes the hasher of a workspace folder's loads (another thread); none: hashing on the server's thread. */
+  hasher?: () => TextHasher;
+}
+
+export function startServer(connection: Connection, serverOptions: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const folders: Folder[] = [];
   let pullDiagnostics = false;
@@ -352,7 +359,7 @@ export function startServer(connection: Connection): void {
       try {
         const fs = await NodeFileSystem.open(uri.fsPath);
         const cache = cacheFolder === undefined ? undefined : FileIndexCache.forWorkspace(cacheFolder, fs.root, VERSION);
-        folders.push({ uri, key: uri.toString(), fs, service: createLanguageService({ fs, cache }), ready: Promise.resolve(), published: new Map(), urgent: new Set() });
+        folders.push({ uri, key: uri.toString(), fs, service: createLanguageService({ fs, cache, hasher: serverOptions.hasher?.() }), ready: Promise.resolve(), published: new Map(), urgent: new Set() });
       } catch (e) {
         connection.console.error(`Policy Notes: cannot open the workspace folder ${uri.fsPath}: ${(e as Error).message}`);
       }

@@ -10,7 +10,7 @@
  */
 import { ClosestStrings } from '../common/closest';
 import { LineIndex, type Span } from '../common/text';
-import { Corpus } from '../corpus/corpus';
+import { Corpus, type PrecomputedWords } from '../corpus/corpus';
 import { decodeSnapshot, encodeSnapshot } from '../corpus/snapshot';
 import { findExact } from '../corpus/match';
 import { parseCslJson } from '../corpus/metadata';
@@ -25,7 +25,8 @@ import { checkQuotations, judgeQuotation, verdictKey, type QuoteVerdict } from '
 import { parseNote } from '../syntax/parser';
 import type { CitationItem, NoteAst } from '../syntax/ast';
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type ConfigProblem, type ConfigSettings, type PnoteConfig } from './config';
-import { decodeText } from './decode';
+import { decodeText, MAX_SOURCE_BYTES } from './decode';
+import type { HashedFile, TextHasher } from './hashing';
 import { joinPath, type IndexCache, type WorkspaceFileSystem } from './fs';
 import { entityNames, extractSymbols, type EntitySymbol, type PnoteSymbol } from './symbols';
 
@@ -277,6 +278,8 @@ export class Workspace implements SymbolContext {
     private readonly fs: WorkspaceFileSystem,
     private settings: ConfigSettings = {},
     private readonly cache?: IndexCache,
+    /** Hashes the words of corpus files at load, possibly on another thread (see hashing.ts); without one, here. */
+    private readonly hasher?: TextHasher,
   ) {}
 
   /** How the last load got its corpus index: restored from the cache (how many sources and notes' trees reused) or built. */
@@ -337,9 +340,32 @@ export class Workspace implements SymbolContext {
         progress(done, total, message);
       }
     };
+    // Notes open in an editor keep the editor's text (not read from disk).
+    const openAtStart = new Set([...this.notes].filter(([path, n]) => n.version !== undefined && this.isNote(path)).map(([path]) => path));
+    const noteTexts = new Map<string, ReadText>();
+    const parsedEarly = new Map<string, NoteAst>();
+    let nextNote = 0;
+    /** Reads the next `count` notes, parsing those the cache has no tree for: this thread's work while the hasher's is busy. */
+    const readNotesEarly = async (count: number) => {
+      for (let k = 0; k < count && nextNote < notePaths.length; k++) {
+        const path = notePaths[nextNote++];
+        const read = openAtStart.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
+        if (read !== undefined) {
+          noteTexts.set(path, read);
+          if (!(read.digest !== undefined && this.restoredNotes?.has(read.digest))) {
+            parsedEarly.set(path, parseNote(read.text));
+          }
+        }
+        tick('Reading the notes');
+      }
+    };
+    const notesPerBatch = this.hasher ? Math.ceil(notePaths.length / Math.max(1, Math.ceil(sourcePaths.length / LOAD_BATCH))) : 0;
     // In batches, registered in path order (results never depend on the order the
     // reads finished in); each text is decoded just before it is indexed and is
-    // garbage right after (a source keeps its bytes, not its text).
+    // garbage right after (a source keeps its bytes, not its text). With a hasher,
+    // batch k + 1 is hashed (on its thread) while batch k is indexed here, and a
+    // share of the notes read and parsed.
+    let previous: { batch: string[]; files: Map<string, Read>; hashing?: Promise<Map<string, HashedFile>> } | undefined;
     for (let from = 0; from < sourcePaths.length; from += LOAD_BATCH) {
       const batch = sourcePaths.slice(from, from + LOAD_BATCH);
       const files = new Map<string, Read>();
@@ -354,14 +380,29 @@ export class Workspace implements SymbolContext {
         const read = files.get(path);
         // Bytes the saved index holds (same digest) were valid text when indexed: the
         // index is reattached as it is, and the text is decoded only if asked for.
-        const known = read?.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest);
-        if (known && read.fileState !== undefined) {
+        if (read?.fileState !== undefined && read.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest)) {
           read.fileState = newerState(this.corpus.detachedEntry(keyOf(path))?.fileState, read.fileState);
         }
-        const text = read && !known && read.bytes instanceof Uint8Array ? this.decodeBytes(path, read.bytes) : undefined;
-        this.registerCorpusFile(path, read && (known || text !== undefined) ? { ...read, text } : undefined);
       }
+      if (from === 0) {
+        // The posting tables sized for the whole corpus at once, from the first batch's bytes (~8 bytes a word).
+        let bytes = 0;
+        for (const read of files.values()) {
+          bytes += read.bytes instanceof Uint8Array ? read.bytes.length : 0;
+        }
+        this.corpus.expectWords(Math.ceil(((bytes / Math.max(1, batch.length)) * sourcePaths.length) / 6));
+      }
+      const hashing = this.hasher ? this.hashBatch(batch, files) : undefined;
+      if (previous) {
+        await this.registerBatch(previous.batch, previous.files, await previous.hashing);
+      }
+      await readNotesEarly(notesPerBatch);
+      previous = { batch, files, hashing };
     }
+    if (previous) {
+      await this.registerBatch(previous.batch, previous.files, await previous.hashing);
+    }
+    this.hasher?.release?.();
     // Entries of the saved index that no file claimed: deleted files, changed keys.
     this.corpus.dropDetached();
     this.indexOrigin = { restored: restored !== undefined, reused: this.corpus.restoredSources, notesReused: 0 };
@@ -374,8 +415,7 @@ export class Workspace implements SymbolContext {
     this.notes.clear();
     this.changedKeys.clear();
     this.symbolsChanged();
-    const noteTexts = new Map<string, ReadText>();
-    await pool(notePaths, READ_CONCURRENCY, async (path) => {
+    await pool(notePaths.slice(nextNote), READ_CONCURRENCY, async (path) => {
       const read = openNotes.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
       if (read !== undefined) {
         noteTexts.set(path, read);
@@ -398,7 +438,7 @@ export class Workspace implements SymbolContext {
           usedTrees.add(read.digest!);
           reusedTrees++;
         }
-        this.setNote(path, read.text, undefined, tree && { ...tree, text: read.text }, read.digest);
+        this.setNote(path, read.text, undefined, tree ? { ...tree, text: read.text } : parsedEarly.get(path), read.digest);
       }
     }
     this.restoredNotes = undefined;
@@ -578,6 +618,42 @@ export class Workspace implements SymbolContext {
   }
 
   /**
+   * Starts hashing the files of a batch that the index does not hold (on the
+   * hasher's thread); their bytes travel there and back.
+   */
+  private hashBatch(batch: readonly string[], files: Map<string, Read>): Promise<Map<string, HashedFile>> {
+    const paths = batch.filter((path) => {
+      const read = files.get(path);
+      return read !== undefined && read.bytes instanceof Uint8Array && !(read.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest));
+    });
+    return this.hasher!.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
+  }
+
+  /** Registers the files of a batch, in path order, with their hashes when they were hashed elsewhere. */
+  private registerBatch(batch: readonly string[], files: Map<string, Read>, hashed: Map<string, HashedFile> | undefined): void {
+    for (const path of batch) {
+      const read = files.get(path);
+      const known = read?.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest);
+      if (!read || known) {
+        this.registerCorpusFile(path, read);
+        continue;
+      }
+      const result = hashed?.get(path);
+      if (result) {
+        if (result.problem !== undefined) {
+          this.undecodable(path, result.problem);
+          this.registerCorpusFile(path, undefined);
+        } else {
+          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds, fingerprints: result.fingerprints });
+        }
+        continue;
+      }
+      const text = read.bytes instanceof Uint8Array ? this.decodeBytes(path, read.bytes) : undefined;
+      this.registerCorpusFile(path, text !== undefined ? { ...read, text } : undefined);
+    }
+  }
+
+  /**
    * A corpus file the restored index vouches for: same key, size and modification
    * time as when its bytes were read and indexed (see {@link unchangedSince}). It is
    * not read now: its source reads its bytes the first time its text is needed, and
@@ -645,10 +721,15 @@ export class Workspace implements SymbolContext {
   private decodeBytes(path: string, bytes: Uint8Array, maxBytes?: number): string | undefined {
     const decoded = decodeText(bytes, maxBytes);
     if ('problem' in decoded) {
-      this.addFileProblem(path, 'unreadable-file', `${path} ${decoded.problem}; it is not checked`);
+      this.undecodable(path, decoded.problem);
       return undefined;
     }
     return decoded.text;
+  }
+
+  /** Records that a file is not text that is checked (`decodeText`'s problem). */
+  private undecodable(path: string, problem: string): void {
+    this.addFileProblem(path, 'unreadable-file', `${path} ${problem}; it is not checked`);
   }
 
   private addFileProblem(path: string, code: string, message: string, severity?: Severity): void {
@@ -690,7 +771,7 @@ export class Workspace implements SymbolContext {
    * the sources of its key. `read.text` may be left undefined only for bytes known to
    * be valid text (the saved index holds them).
    */
-  private registerCorpusFile(path: string, read: Read | undefined): void {
+  private registerCorpusFile(path: string, read: Read | undefined, hashed?: PrecomputedWords): void {
     const key = keyOf(path);
     this.corpusFiles.set(path, key);
     if (read === undefined) {
@@ -713,7 +794,7 @@ export class Workspace implements SymbolContext {
     } else {
       this.fileStates.set(path, read.fileState);
     }
-    this.refreshKey(key, { path, text: read.text });
+    this.refreshKey(key, { path, text: read.text, hashed });
   }
 
   /**
@@ -731,7 +812,7 @@ export class Workspace implements SymbolContext {
    * Makes the corpus hold `key` iff exactly one readable file has it; reports
    * duplicates. `fresh`: a file just read, with its text (not decoded again).
    */
-  private refreshKey(key: string, fresh?: { path: string; text?: string }): void {
+  private refreshKey(key: string, fresh?: { path: string; text?: string; hashed?: PrecomputedWords }): void {
     const paths = this.keyPaths.get(key) ?? [];
     this.corpus.remove(key);
     for (const path of paths) {
@@ -749,7 +830,8 @@ export class Workspace implements SymbolContext {
       const bytes = this.pendingTexts.get(path);
       if (bytes !== undefined) {
         const text = fresh?.path === path ? fresh.text : undefined;
-        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key), bytes), this.pendingTags.get(path), this.fileStates.get(path));
+        const hashed = fresh?.path === path ? fresh.hashed : undefined;
+        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key), bytes), this.pendingTags.get(path), this.fileStates.get(path), hashed);
       }
     } else if (paths.length > 1) {
       for (const path of paths) {

@@ -1,0 +1,138 @@
+/**
+ * Hashing the words of corpus files for the index, as a step a caller may run on
+ * another thread while the workspace builds postings (the Node adapters do: see
+ * `server/src/node/hashWorker.ts`). The step is pure: bytes in; the decoding
+ * verdict, the word hashes and offsets, and the folded forms of new words out.
+ */
+import { fingerprints } from '../corpus/corpus';
+import { foldWord, hashWord, normalizeWord, wordEndFrom, wordHashes } from '../corpus/tokenize';
+import { decodeText } from './decode';
+
+/** One corpus file's bytes, hashed. */
+export interface HashedFile {
+  /** The bytes given, handed back (they may have travelled to another thread and back). */
+  bytes: Uint8Array;
+  /** Why the bytes are not text that is checked (`decodeText`'s words); nothing else then. */
+  problem?: string;
+  /** `wordHashes` of the text. */
+  hashes?: Uint32Array;
+  starts?: Uint32Array;
+  /** The index's fingerprints of the text (`fingerprints(hashes)`). */
+  fingerprints?: Uint32Array;
+  /**
+   * Pairs (word hash, hash of its folded form) for the words this hasher had not met
+   * before: what the index needs for each word new to its vocabulary. A word the
+   * index lacks but the hasher had met (in a file the index did not take) is folded
+   * from the text by the index itself.
+   */
+  folds?: Uint32Array;
+}
+
+/** Hashes batches of corpus files, in order; the results come back in the order given. */
+export interface TextHasher {
+  hash(files: readonly Uint8Array[], maxBytes: number): Promise<HashedFile[]>;
+  /** The load is over: free what hashing holds (a thread), until the next `hash`. */
+  release?(): void;
+}
+
+/**
+ * A set of 32-bit word hashes (open addressing in typed arrays: a `Set` of numbers
+ * above 2^30 costs a heap number and a slow lookup per word, ~250 ns here).
+ */
+export class HashSet {
+  /** Open addressing on the hashes themselves; 0 marks a free slot (the hash 0 is kept apart). */
+  private keys = new Uint32Array(1 << 16);
+  private size = 0;
+  private hasZero = false;
+  /**
+   * The last key seen per slot of a small direct-mapped table (16 KB, stays in the
+   * L1 cache): the frequent words of a text, most of its words, end there.
+   */
+  private readonly recent = new Uint32Array(1 << 12);
+
+  /** Adds `h`; returns whether it was new. */
+  add(h: number): boolean {
+    const r = h & 0xfff;
+    if (this.recent[r] === h && h !== 0) {
+      return false;
+    }
+    this.recent[r] = h;
+    if (h === 0) {
+      const added = !this.hasZero;
+      this.hasZero = true;
+      return added;
+    }
+    let keys = this.keys;
+    let mask = keys.length - 1;
+    let slot = h & mask;
+    let k = keys[slot];
+    while (k !== 0) {
+      if (k === h) {
+        return false;
+      }
+      slot = (slot + 1) & mask;
+      k = keys[slot];
+    }
+    keys[slot] = h;
+    if (++this.size * 2 > keys.length) {
+      const old = keys;
+      keys = this.keys = new Uint32Array(old.length * 2);
+      mask = keys.length - 1;
+      for (let i = 0; i < old.length; i++) {
+        if (old[i] !== 0) {
+          let s = old[i] & mask;
+          while (keys[s] !== 0) {
+            s = (s + 1) & mask;
+          }
+          keys[s] = old[i];
+        }
+      }
+    }
+    return true;
+  }
+}
+
+/**
+ * The hashing itself, for one batch. `met` holds the word hashes met in earlier
+ * batches of the same load (updated here).
+ */
+export function hashFiles(files: readonly Uint8Array[], maxBytes: number, met: HashSet): HashedFile[] {
+  return files.map((bytes) => hashFile(bytes, maxBytes, met));
+}
+
+/**
+ * One file's hashing. With `scratch` (see `wordHashes`), `hashes` and `starts` are
+ * views into it, valid until the next call with the same scratch.
+ */
+export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scratch?: { hashes: Uint32Array; starts: Uint32Array }): HashedFile {
+  const decoded = decodeText(bytes, maxBytes);
+  if ('problem' in decoded) {
+    return { bytes, problem: decoded.problem };
+  }
+  const text = decoded.text;
+  const { hashes, starts } = wordHashes(text, scratch);
+  const folds: number[] = [];
+  for (let i = 0; i < hashes.length; i++) {
+    const h = hashes[i];
+    if (met.add(h)) {
+      folds.push(h, foldedHash(text, starts[i]));
+    }
+  }
+  return { bytes, hashes, starts, folds: Uint32Array.from(folds), fingerprints: fingerprints(hashes) };
+}
+
+/** The hash of the folded form of the word starting at `start` (what near matching compares). */
+export function foldedHash(text: string, start: number): number {
+  return hashWord(foldWord(normalizeWord(text.slice(start, wordEndFrom(text, start)))));
+}
+
+/** A {@link TextHasher} on the calling thread (tests; any host without threads). */
+export class InProcessHasher implements TextHasher {
+  private met = new HashSet();
+  async hash(files: readonly Uint8Array[], maxBytes: number): Promise<HashedFile[]> {
+    return hashFiles(files, maxBytes, this.met);
+  }
+  release(): void {
+    this.met = new HashSet();
+  }
+}
