@@ -17,10 +17,16 @@ const common = {
   logLevel: 'warning',
 };
 
+// The hashing thread's program (server/src/node/hashWorkerMain.ts), bundled on its own
+// and embedded in the server and the CLI as a string (no extra file in dist/). Built
+// once: under --watch, a change to it needs a restart.
+const worker = await esbuild.build({ ...common, entryPoints: ['server/src/node/hashWorkerMain.ts'], write: false, sourcemap: false, minify: true });
+const withWorker = { ...common, define: { ...common.define, PNOTE_HASH_WORKER: JSON.stringify(worker.outputFiles[0].text) } };
+
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
-  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...withWorker, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
+  { ...withWorker, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
 if (watch) {

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { fingerprints } from '../../server/src/corpus/corpus';
+import { fingerprints } from '../../server/src/corpus/fingerprints';
 import { wordHashes } from '../../server/src/corpus/tokenize';
 import { WorkerHasher } from '../../server/src/node/hashWorker';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
@@ -105,7 +105,7 @@ describe('hashing corpus files apart from indexing', () => {
   });
 
   it('a hashing thread that cannot start hashes on the calling thread instead, with the same results', async () => {
-    const hasher = new WorkerHasher(path.join(__dirname, 'no-such-worker-script.js'));
+    const hasher = new WorkerHasher({ file: path.join(__dirname, 'no-such-worker-script.js') });
     const service = await load(hasher);
     assert.ok(hasher.failure, 'the failure is recorded');
     assert.equal(snapshotOf(service), snapshotOf(await load()));

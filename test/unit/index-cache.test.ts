@@ -178,6 +178,33 @@ describe('index cache', () => {
     assert.equal(snapshotOf(second), expected);
   });
 
+  it('keeps word ids of a vocabulary past 65,536 words (4 bytes a word from then on) through a save and restore', async () => {
+    // Sources are indexed in path order: a.txt and b.txt while the vocabulary is small
+    // (2-byte ids), then many.txt brings it past 65,536 words, then z.txt comes after.
+    const word = (i: number) => `mot${i.toString(36)}`;
+    const many = Array.from({ length: 70_000 }, (_, i) => word(i)).join(' ');
+    const files = {
+      ...FILES,
+      'corpus/many.txt': `Une liste de mots.\n${many}\n`,
+      'corpus/z.txt': `Un dernier texte où figurent ${word(50_000)} et ${word(69_999)} et la fin du monde.\n`,
+      'many.pnote': `«${word(50_000)} ${word(50_001)}» [@many]\n«où figurent ${word(50_000)} et ${word(69_999)}» [@z]\n«où figurent ${word(50_000)} et ${word(3)}» [@z]\n`,
+    };
+    const fs = new MemoryFileSystem(files);
+    const cache = new MemoryCache();
+    const first = await withCache(fs, cache);
+    const expected = snapshotOf(await fresh(fs));
+    assert.equal(snapshotOf(first), expected);
+    assert.deepEqual(first.diagnostics('many.pnote').map((d) => [d.code, d.range.start.line]), [['quote-mismatch', 2]]);
+    await first.saveIndex();
+    const saved = decodeSnapshot(cache.bytes!, cache.context, (c) => cache.digest(c));
+    assert.ok(saved!.snapshot.vocabSize > 65_536);
+    const widths = Object.fromEntries(saved!.snapshot.entries.map((e, i) => [e.key, saved!.snapshot.words[i].BYTES_PER_ELEMENT]));
+    assert.deepEqual(widths, { a: 2, b: 2, c: 2, d: 2, many: 4, z: 4 });
+    const second = await withCache(fs, cache);
+    assert.equal(second.workspace.indexOrigin.reused, 6, 'every source restored');
+    assert.equal(snapshotOf(second), expected);
+  });
+
   it('never uses a corrupt, truncated, foreign or other-version cache, and does not throw on one', async () => {
     const fs = new MemoryFileSystem(FILES);
     const cache = new MemoryCache();
@@ -298,6 +325,25 @@ describe('index cache', () => {
       const texts = (s: LanguageService) => s.workspace.corpus.all().map((x) => [x.key, x.text, x.paragraphs]);
       assert.deepEqual(texts(service), texts(reference));
       assert.equal(await service.saveIndex(), false, 'nothing changed: not written again');
+    });
+
+    it('are not read at load even without metadata: the cache keeps the title and date their text gives', async () => {
+      const fs = new CountingFileSystem();
+      for (const [p, text] of Object.entries(FILES)) {
+        fs.write(p, text, LONG_AGO);
+      }
+      const cache = new MemoryCache();
+      await (await withCache(fs, cache)).saveIndex();
+      fs.reset();
+      const service = await withCache(fs, cache);
+      for (const p of corpusPaths) {
+        assert.equal((fs.reads.get(p) ?? 0) + (fs.syncReads.get(p) ?? 0), 0, `${p} not read at load`);
+      }
+      const reference = await fresh(fs);
+      const metadata = (s: LanguageService) => s.workspace.corpus.all().map((x) => [x.key, x.metadata]);
+      assert.deepEqual(metadata(service), metadata(reference));
+      assert.ok(metadata(service).some(([, m]) => typeof m === 'object' && m.title && m.date), 'titles and dates read from the texts');
+      assert.equal(snapshotOf(service), snapshotOf(reference));
     });
 
     it('are read and digested when their time is too close to when they were read (a racy clean), or differs', async () => {

@@ -7,7 +7,7 @@
  * The CLI never writes to the workspace: only its index cache, outside it by default.
  */
 import { defaultCacheFolder, FileIndexCache } from '../node/indexCache';
-import { hashThreadWanted, runHashWorkerIfAsked, WorkerHasher } from '../node/hashWorker';
+import { workerHasher } from '../node/hashWorker';
 import { NodeFileSystem } from '../node/nodeFs';
 import { createLanguageService } from '../service';
 import { formatJson, formatSarif, formatText, summarize } from './report';
@@ -153,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cache = args.cacheDir === null ? undefined : FileIndexCache.forWorkspace(args.cacheDir, fs.root, VERSION);
   // Words hashed on a second thread while this one builds the index (see hashWorker.ts).
-  const hasher = hashThreadWanted() ? new WorkerHasher(__filename) : undefined;
+  const hasher = workerHasher();
   const service = createLanguageService({ fs, cache, hasher });
   const progress = progressReporter();
   await service.load(progress.report);
@@ -180,15 +180,12 @@ export async function main(argv: string[]): Promise<number> {
   return summary.errors > 0 ? 1 : 0;
 }
 
-// In a hashing thread started by this very file, serve it; otherwise, run the command.
-if (!runHashWorkerIfAsked()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`pnote: internal error: ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = 2;
-    },
-  );
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`pnote: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

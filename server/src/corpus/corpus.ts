@@ -12,9 +12,9 @@
  *
  * 1. Word postings: for every distinct word of a source, one node (source, next)
  *    in the chain of that word id. `df[word]` counts the live sources holding it.
- * 2. Trigram fingerprints, sampled by winnowing: every 3 consecutive word hashes
+ * 2. Trigram fingerprints, sampled by winnowing (fingerprints.ts): every 3 consecutive word hashes
  *    are hashed (32 bits; on hashes rather than ids, so that another thread can
- *    compute them with the hashes, see `fingerprints`); in every window of {@link WINNOW} consecutive trigram hashes
+ *    compute them with the hashes, see `fingerprints`); in every window of `WINNOW` consecutive trigram hashes
  *    the smallest hash value is selected. A source stores its distinct selected
  *    hashes as nodes (hash, source, next) in 2^k hash buckets (~2/(W+1) ≈ 33% of
  *    trigrams). Guarantee: a quotation run of ≥ W trigrams (W + 2 words without an
@@ -41,6 +41,7 @@ import { ClosestStrings } from '../common/closest';
 import { exactMatches, findExactInTokens, lowerBound, type ExactSequence, type ExactToken, type NearSource } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
+import { distinctSorted, fingerprints, winnow } from './fingerprints';
 import { foldWord, hashWord, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
@@ -51,9 +52,6 @@ const MAX_MEMO_POSTINGS = 2_000_000;
 /** How many of a quotation's rarest words may narrow its candidate sources. */
 const RARE_WORDS = 4;
 
-/** Window of the winnowing over trigram hashes. */
-export const WINNOW = 5;
-const GRAM = 3;
 
 /** Growable Int32/Uint32 column. */
 class Column {
@@ -106,7 +104,7 @@ class Column {
 }
 
 /** Every value of every array is below `limit`. */
-function allBelow(arrays: Uint32Array | Uint32Array[], limit: number): boolean {
+function allBelow(arrays: Uint32Array | WordIds[], limit: number): boolean {
   for (const a of Array.isArray(arrays) ? arrays : [arrays]) {
     for (let i = 0; i < a.length; i++) {
       if (a[i] >= limit) {
@@ -154,11 +152,13 @@ export interface CorpusSnapshot {
   /**
    * Live sources: id, key, content tag, posting nodes; `dead` for one that cannot be
    * restored; `fileState`: what the caller said of the file the source was read from
-   * (opaque here: the workspace keeps its size and modification time there).
+   * (opaque here: the workspace keeps its size and modification time there);
+   * `facts`: what the caller said of the content (opaque: the workspace keeps the
+   * title and date it read in the text there).
    */
-  entries: Array<{ id: number; key: string; tag: string; nodes: number; dead?: boolean; fileState?: string }>;
+  entries: Array<{ id: number; key: string; tag: string; nodes: number; dead?: boolean; fileState?: string; facts?: string }>;
   /** Per entry, its words as vocabulary ids, and their start offsets. */
-  words: Uint32Array[];
+  words: WordIds[];
   starts: WordStarts[];
   tables: Record<SnapshotTable, Uint32Array>;
 }
@@ -168,72 +168,6 @@ export const SNAPSHOT_TABLES: readonly SnapshotTable[] = ['vocabKeys', 'vocabIds
 
 /** "No node" in chains. */
 const NIL = 0xffffffff;
-
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-function trigramHash(a: number, b: number, c: number): number {
-  return mix(Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77) ^ Math.imul(c + 0x165667b1, 0xc2b2ae3d));
-}
-
-/**
- * Winnowing minima of the trigram hashes of `ids[from..to)`, appended to `out`
- * (one per window; consecutive windows often share their minimum, which is not
- * repeated).
- */
-function winnow(ids: ArrayLike<number>, from: number, to: number, out: number[]): void {
-  const t = to - from - GRAM + 1;
-  if (t < WINNOW) {
-    return;
-  }
-  const hashes = new Uint32Array(t);
-  for (let i = 0; i < t; i++) {
-    hashes[i] = trigramHash(ids[from + i], ids[from + i + 1], ids[from + i + 2]);
-  }
-  // Monotone deque of window minima.
-  const dq = new Int32Array(t);
-  let head = 0;
-  let tail = 0;
-  let lastPos = -1;
-  for (let i = 0; i < t; i++) {
-    while (tail > head && hashes[dq[tail - 1]] >= hashes[i]) {
-      tail--;
-    }
-    dq[tail++] = i;
-    if (dq[head] <= i - WINNOW) {
-      head++;
-    }
-    if (i >= WINNOW - 1 && dq[head] !== lastPos) {
-      lastPos = dq[head];
-      out.push(hashes[lastPos]);
-    }
-  }
-}
-
-/** A text's fingerprints: the distinct winnowing minima of its word hashes, sorted. */
-export function fingerprints(hashes: Uint32Array): Uint32Array {
-  const selected: number[] = [];
-  winnow(hashes, 0, hashes.length, selected);
-  return distinctSorted(selected);
-}
-
-/** Sorted distinct values. */
-function distinctSorted(values: number[]): Uint32Array {
-  const arr = Uint32Array.from(values).sort();
-  let n = 0;
-  for (let i = 0; i < arr.length; i++) {
-    if (i === 0 || arr[i] !== arr[i - 1]) {
-      arr[n++] = arr[i];
-    }
-  }
-  return arr.subarray(0, n);
-}
 
 /**
  * Word index range `[lo, hi)` of the words lying entirely inside `within` (all words
@@ -257,6 +191,16 @@ function idWordRange(text: string, starts: WordStarts, within?: Span): { lo: num
  */
 export type WordStarts = Uint16Array | Uint32Array;
 
+/**
+ * A source's words as vocabulary ids: 2 bytes each while the vocabulary has fewer
+ * than 65,536 words (a source added later, past that, gets 4 bytes a word).
+ */
+export type WordIds = Uint16Array | Uint32Array;
+
+function narrowIds(ids: Uint32Array, vocabSize: number): WordIds {
+  return vocabSize <= 0x10000 ? Uint16Array.from(ids) : ids;
+}
+
 function narrowStarts(starts: Uint32Array): WordStarts {
   if (starts.length === 0 || starts[starts.length - 1] <= 0xffff) {
     return Uint16Array.from(starts);
@@ -266,7 +210,7 @@ function narrowStarts(starts: Uint32Array): WordStarts {
 }
 
 /** Sorted positions of `word` in `words[lo, hi)`. */
-function positionsOf(words: Uint32Array, word: number, lo: number, hi: number): number[] {
+function positionsOf(words: WordIds, word: number, lo: number, hi: number): number[] {
   const out: number[] = [];
   for (let i = lo; i < hi; i++) {
     if (words[i] === word) {
@@ -303,7 +247,7 @@ function verified(text: string, starts: WordStarts, first: number, pieces: Exact
 }
 
 /** First position of `run` in `words` at or after `from`, -1 when absent. */
-function indexOfRun(words: Uint32Array, run: Uint32Array, from: number): number {
+function indexOfRun(words: WordIds, run: Uint32Array, from: number): number {
   const first = run[0];
   const last = words.length - run.length;
   outer: for (let i = from; i <= last; i++) {
@@ -332,7 +276,7 @@ export class Corpus {
    * Each live source's words as vocabulary ids (4 bytes a word): candidates are
    * pre-verified on these before the source is tokenised, and phrase counts read them.
    */
-  private readonly wordIds: (Uint32Array | undefined)[] = [];
+  private readonly wordIds: (WordIds | undefined)[] = [];
   /** Each live source's word start offsets, parallel to `wordIds` (2 bytes each when the text is shorter than 65,536). */
   private readonly wordStarts: (WordStarts | undefined)[] = [];
   private closestIndex?: ClosestStrings;
@@ -342,11 +286,13 @@ export class Corpus {
   private readonly tags: (string | undefined)[] = [];
   /** Per source id, the file state it was added with (see {@link add}). */
   private readonly fileStates: (string | undefined)[] = [];
+  /** Per source id, the content facts it was added with (see {@link add}). */
+  private readonly facts: (string | undefined)[] = [];
   /** See {@link wordPostings}; cleared whenever a source is added or dropped. */
   private readonly postingsMemo = new Map<number, number[]>();
   private postingsMemoSize = 0;
   /** Entries of a restored snapshot that no source claimed yet, by key. */
-  private readonly detached = new Map<string, { id: number; tag: string; fileState?: string }>();
+  private readonly detached = new Map<string, { id: number; tag: string; fileState?: string; facts?: string }>();
   private changedSinceSnapshot = true;
   /** Source ids below this one come from a restored snapshot. */
   private restoredIdLimit = 0;
@@ -431,12 +377,14 @@ export class Corpus {
    * `tag` identifies its content (a digest of the file): when a restored snapshot
    * holds the key with the same tag, its index is reused as it is, without
    * tokenising; with another tag (or none), that stale entry is dropped first.
-   * `fileState` is kept with the entry, as it is, for the caller (see {@link detachedEntry}).
+   * `fileState` and `facts` are kept with the entry, as they are, for the caller (see
+   * {@link detachedEntry}); on reattaching, facts not given are the entry's.
    * `hashed`: the text's word hashes and offsets (`wordHashes`) and the folded-form
    * hashes of (at least most of) its words new to the vocabulary, computed elsewhere
    * (another thread); then the text is not decoded here.
    */
-  add(source: SourceInfo, tag?: string, fileState?: string, hashed?: PrecomputedWords): void {
+  add(source: SourceInfo, tag?: string, more: { fileState?: string; facts?: string; hashed?: PrecomputedWords } = {}): void {
+    const { fileState, hashed } = more;
     if (this.byKey.has(source.key)) {
       this.remove(source.key);
     }
@@ -448,6 +396,10 @@ export class Corpus {
         this.tags[restored.id] = tag;
         if (fileState !== restored.fileState) {
           this.fileStates[restored.id] = fileState;
+          this.changedSinceSnapshot = true;
+        }
+        if (more.facts !== undefined && more.facts !== restored.facts) {
+          this.facts[restored.id] = more.facts;
           this.changedSinceSnapshot = true;
         }
         this.byKey.set(source.key, restored.id);
@@ -463,6 +415,7 @@ export class Corpus {
     this.sources.push(source);
     this.tags[id] = tag;
     this.fileStates[id] = fileState;
+    this.facts[id] = more.facts;
     this.byKey.set(source.key, id);
     this.closestIndex = undefined;
     this.ranks = undefined;
@@ -480,7 +433,7 @@ export class Corpus {
       const text = source.text;
       return hashWord(foldWord(normalizeWord(text.slice(start, wordEndFrom(text, start)))));
     });
-    this.wordIds[id] = ids;
+    this.wordIds[id] = narrowIds(ids, this.vocabSize);
     this.wordStarts[id] = narrowStarts(words.starts);
     let nodes = 0;
     // Word postings, once per distinct word: the distinct words first (tables in
@@ -563,6 +516,7 @@ export class Corpus {
     this.sources[id] = undefined;
     this.tags[id] = undefined;
     this.fileStates[id] = undefined;
+    this.facts[id] = undefined;
     this.wordIds[id] = undefined;
     this.wordStarts[id] = undefined;
     this.closestIndex = undefined;
@@ -585,14 +539,20 @@ export class Corpus {
    */
   snapshot(): CorpusSnapshot {
     const entries: CorpusSnapshot['entries'] = [];
-    const words: Uint32Array[] = [];
+    const words: WordIds[] = [];
     const starts: WordStarts[] = [];
     for (let id = 0; id < this.sources.length; id++) {
       const source = this.sources[id];
       const tag = this.tags[id];
       if (source && tag !== undefined && this.wordIds[id] && this.wordStarts[id]) {
-        const fileState = this.fileStates[id];
-        entries.push(fileState === undefined ? { id, key: source.key, tag, nodes: this.nodeCounts[id] ?? 0 } : { id, key: source.key, tag, nodes: this.nodeCounts[id] ?? 0, fileState });
+        const entry: CorpusSnapshot['entries'][number] = { id, key: source.key, tag, nodes: this.nodeCounts[id] ?? 0 };
+        if (this.fileStates[id] !== undefined) {
+          entry.fileState = this.fileStates[id];
+        }
+        if (this.facts[id] !== undefined) {
+          entry.facts = this.facts[id];
+        }
+        entries.push(entry);
         words.push(this.wordIds[id]!);
         starts.push(this.wordStarts[id]!);
       } else if (source) {
@@ -678,8 +638,9 @@ export class Corpus {
       corpus.wordIds[entry.id] = snapshot.words[i];
       corpus.wordStarts[entry.id] = snapshot.starts[i];
       if (!entry.dead) {
-        corpus.detached.set(entry.key, { id: entry.id, tag: entry.tag, fileState: entry.fileState });
+        corpus.detached.set(entry.key, { id: entry.id, tag: entry.tag, fileState: entry.fileState, facts: entry.facts });
         corpus.fileStates[entry.id] = entry.fileState;
+        corpus.facts[entry.id] = entry.facts;
       }
     });
     const total = nodes + fpNodes;
@@ -700,9 +661,9 @@ export class Corpus {
   }
 
   /** The content tag and file state of the restored entry of `key` not yet claimed. */
-  detachedEntry(key: string): { tag: string; fileState?: string } | undefined {
+  detachedEntry(key: string): { tag: string; fileState?: string; facts?: string } | undefined {
     const entry = this.detached.get(key);
-    return entry && { tag: entry.tag, fileState: entry.fileState };
+    return entry && { tag: entry.tag, fileState: entry.fileState, facts: entry.facts };
   }
 
   /** Forgets the restored entries that no {@link add} claimed (their files are gone or changed key). */

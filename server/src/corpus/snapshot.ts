@@ -6,8 +6,9 @@
  *   "PNIX"  u32 format  u32 0x01020304 (byte order)  u32 header length
  *   header: UTF-8 JSON (context, tokenizer probe, sizes, entries)
  *   padding to 4 bytes
- *   the tables, in SNAPSHOT_TABLES order, then each entry's word ids and starts (u16
- *   unless the header lists the entry as wide, then u32; padded to 4 bytes)
+ *   the tables, in SNAPSHOT_TABLES order, then each entry's word ids and its word
+ *   starts (each u16 unless the header lists the entry in `wideWords` / `wide`, then
+ *   u32; each padded to 4 bytes)
  *   an optional extra section (UTF-8 text, padded to 4 bytes): what the caller keeps
  *   beside the index (the workspace: its notes' parsed trees), with its own context
  *   trailer: the digest of everything before it, ASCII, padded with spaces to 64 bytes
@@ -16,11 +17,11 @@
  * or tokenizer probe, a bad length or a digest mismatch gives `undefined` (the cache
  * is then rebuilt), and `Corpus.restore` checks every index it will follow.
  */
-import { SNAPSHOT_TABLES, type CorpusSnapshot, type WordStarts } from './corpus';
+import { SNAPSHOT_TABLES, type CorpusSnapshot, type WordIds, type WordStarts } from './corpus';
 import { wordHashes } from './tokenize';
 
 /** Bumped whenever the index layout or its meaning changes. */
-export const SNAPSHOT_FORMAT = 6;
+export const SNAPSHOT_FORMAT = 7;
 const MAGIC = 0x58494e50; // "PNIX" read little-endian
 const BYTE_ORDER = 0x01020304;
 const PREFIX = 16;
@@ -48,6 +49,8 @@ interface Header {
   lengths: number[];
   /** The entries whose word starts are 4 bytes each (the others: 2). */
   wide: number[];
+  /** The entries whose word ids are 4 bytes each (the others: 2). */
+  wideWords: number[];
   /** Byte length of the extra section (0: none), and its context. */
   extraBytes: number;
   extraContext: string;
@@ -90,6 +93,7 @@ export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest
     entries: snapshot.entries,
     lengths: snapshot.words.map((w) => w.length),
     wide: snapshot.starts.flatMap((starts, i) => (starts instanceof Uint32Array ? [i] : [])),
+    wideWords: snapshot.words.flatMap((words, i) => (words instanceof Uint32Array ? [i] : [])),
     extraBytes: extraLength,
     extraContext: extra?.context ?? '',
   };
@@ -100,8 +104,9 @@ export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest
     chunks.push(bytesOf(snapshot.tables[name]));
   }
   for (let i = 0; i < snapshot.words.length; i++) {
+    const words = bytesOf(snapshot.words[i]);
     const starts = bytesOf(snapshot.starts[i]);
-    chunks.push(bytesOf(snapshot.words[i]), starts, padding(starts.length));
+    chunks.push(words, padding(words.length), starts, padding(starts.length));
   }
   chunks.push(...extraPieces, padding(extraLength));
   const trailer = new Uint8Array(TRAILER).fill(0x20);
@@ -174,15 +179,17 @@ function decode(input: Uint8Array, context: string, digest: Digest, extraContext
     offset += bytes16;
     return view;
   };
-  if (!Array.isArray(header.wide) || !header.wide.every((i) => Number.isInteger(i) && i >= 0 && i < header.lengths.length)) {
+  const indexes = (list: unknown): list is number[] => Array.isArray(list) && list.every((i) => Number.isInteger(i) && i >= 0 && i < header.lengths.length);
+  if (!indexes(header.wide) || !indexes(header.wideWords)) {
     return undefined;
   }
   const wide = new Set(header.wide);
-  const words: Uint32Array[] = [];
+  const wideWords = new Set(header.wideWords);
+  const words: WordIds[] = [];
   const starts: WordStarts[] = [];
   for (let i = 0; i < header.lengths.length; i++) {
     const length = header.lengths[i];
-    const w = take(length);
+    const w = wideWords.has(i) ? take(length) : take16(length);
     const s = w && (wide.has(i) ? take(length) : take16(length));
     if (!w || !s) {
       return undefined;
@@ -196,7 +203,7 @@ function decode(input: Uint8Array, context: string, digest: Digest, extraContext
   }
   const extra = extraLength > 0 && header.extraContext === extraContext ? new TextDecoder().decode(bytes.subarray(offset, offset + extraLength)) : undefined;
   for (const e of header.entries) {
-    if (typeof e !== 'object' || e === null || typeof e.key !== 'string' || typeof e.tag !== 'string' || !Number.isInteger(e.id) || !Number.isInteger(e.nodes) || e.nodes < 0 || (e.fileState !== undefined && typeof e.fileState !== 'string')) {
+    if (typeof e !== 'object' || e === null || typeof e.key !== 'string' || typeof e.tag !== 'string' || !Number.isInteger(e.id) || !Number.isInteger(e.nodes) || e.nodes < 0 || (e.fileState !== undefined && typeof e.fileState !== 'string') || (e.facts !== undefined && typeof e.facts !== 'string')) {
       return undefined;
     }
   }

@@ -234,7 +234,7 @@ export function paragraphSpans(text: string, lines: Span[], mode: ParagraphMode)
  * text, and `text` may be left out (decoded only if the metadata needs it).
  */
 export function createSource(key: string, path: string, text: string, mode: ParagraphMode, metadata?: Partial<SourceMetadata>, bytes?: Uint8Array): SourceInfo;
-export function createSource(key: string, path: string, text: string | undefined, mode: ParagraphMode, metadata: Partial<SourceMetadata> | undefined, bytes: Uint8Array | (() => Uint8Array)): SourceInfo;
+export function createSource(key: string, path: string, text: string | undefined, mode: ParagraphMode, metadata: Partial<SourceMetadata> | undefined, bytes: Uint8Array | (() => Uint8Array), facts?: TextFacts): SourceInfo;
 export function createSource(
   key: string,
   path: string,
@@ -242,6 +242,7 @@ export function createSource(
   mode: ParagraphMode,
   metadata?: Partial<SourceMetadata>,
   content?: Uint8Array | (() => Uint8Array),
+  facts?: TextFacts,
 ): SourceInfo {
   let text = given;
   let bytes = content;
@@ -251,9 +252,10 @@ export function createSource(
     }
     return (text ??= utf8.decode(bytes!));
   };
-  const meta: SourceMetadata = { ...metadata, title: metadata?.title || extractTitle(textNow()) || key };
+  const read = (): TextFacts => (facts ??= textFacts(textNow()));
+  const meta: SourceMetadata = { ...metadata, title: metadata?.title || read().title || key };
   if (!meta.date) {
-    const date = extractDate(textNow());
+    const date = read().date;
     if (date) {
       meta.date = date;
     } else {
@@ -261,6 +263,29 @@ export function createSource(
     }
   }
   return new Source(key, path, bytes ?? text!, meta, mode, text);
+}
+
+/**
+ * What a source's text says of its title and date (used where the metadata says
+ * nothing): kept in the index cache, so that a source attached without being read
+ * need not be read for them.
+ */
+export interface TextFacts {
+  title?: string;
+  date?: string;
+}
+
+export function textFacts(text: string): TextFacts {
+  const facts: TextFacts = {};
+  const title = extractTitle(text);
+  if (title) {
+    facts.title = title;
+  }
+  const date = extractDate(text);
+  if (date) {
+    facts.date = date;
+  }
+  return facts;
 }
 
 function rangeOf(spans: Span[], start: number, end: number): Span | undefined {

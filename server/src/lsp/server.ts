@@ -83,7 +83,7 @@ const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
 /** What the host gives the server besides its connection. */
 export interface ServerOptions {
   /** Makes the hasher of a workspace folder's loads (another thread); none: hashing on the server's thread. */
-  hasher?: () => TextHasher;
+  hasher?: () => TextHasher | undefined;
 }
 
 export function startServer(connection: Connection, serverOptions: ServerOptions = {}): void {

@@ -1,117 +1,27 @@
 /**
  * A {@link TextHasher} on a worker thread: while the main thread builds postings
  * for one batch of corpus files, the worker decodes and hashes the next (the
- * issue's machine has two cores). The worker runs the bundle it was started from
- * (`dist/cli.js` or `dist/server.js`): each entry point calls {@link runHashWorkerIfAsked}
- * first, which takes over when the thread is such a worker.
+ * issue's machine has two cores). The worker's program is `hashWorkerMain.ts`,
+ * bundled on its own and embedded in the bundles as a string (`PNOTE_HASH_WORKER`,
+ * see scripts/build.mjs).
  *
  * The worker gets a copy of the bytes (the sources keep theirs) and sends back only
  * what it computed, moved rather than copied. If the worker cannot start or fails,
  * hashing goes on on the main thread: a load never fails for it. Set
  * `PNOTE_HASH_THREAD=0` to hash on the main thread from the start.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { HashSet, hashFile, hashFiles, type HashedFile, type TextHasher } from '../workspace/hashing';
+import { Worker } from 'worker_threads';
+import { HashSet, hashFiles, type HashedFile, type TextHasher } from '../workspace/hashing';
+import type { Request, Response } from './hashWorkerMain';
+
+declare const PNOTE_HASH_WORKER: string | undefined;
 
 /**
- * A batch: the files' bytes end to end in `input`, their lengths, and where to write
- * the results. Both buffers are shared memory that the main thread allocates once
- * per slot and reuses batch after batch (two slots: one batch is hashed while the
- * previous one is indexed); nothing is allocated per file on either side.
+ * A hasher on a worker thread, unless `PNOTE_HASH_THREAD=0` or this build embeds no
+ * worker program (running from sources, in tests): undefined then.
  */
-interface Request {
-  id: number;
-  input: SharedArrayBuffer;
-  output: SharedArrayBuffer;
-  lengths: number[];
-  maxBytes: number;
-}
-
-/**
- * A batch's results packed in the request's `output` (or, when it is too small, in
- * `packed`, moved): per file, its hashes, starts, folds and fingerprints end to end,
- * with their counts in `shape` (four numbers a file; a file with a problem has none).
- */
-interface Response {
-  id: number;
-  packed?: ArrayBuffer;
-  shape?: number[];
-  problems?: Array<string | null>;
-  error?: string;
-}
-
-const MARK = 'policy-notes hash worker';
-
-/** Whether this process may start a hashing thread (not when `PNOTE_HASH_THREAD=0`). */
-export function hashThreadWanted(): boolean {
-  return process.env.PNOTE_HASH_THREAD !== '0';
-}
-
-/** The worker side: when this thread is a hash worker, serves requests and returns true. */
-export function runHashWorkerIfAsked(): boolean {
-  if (isMainThread || (workerData as { mark?: string } | undefined)?.mark !== MARK || !parentPort) {
-    return false;
-  }
-  const port = parentPort;
-  const met = new HashSet();
-  const scratch = { hashes: new Uint32Array(0), starts: new Uint32Array(0) };
-  port.on('message', (request: Request) => {
-    try {
-      const out = new PackedWriter(request.output);
-      const shape: number[] = [];
-      const problems: Array<string | null> = [];
-      let at = 0;
-      for (const length of request.lengths) {
-        // Read in place: nothing is allocated per file but the decoded text.
-        const result = hashFile(new Uint8Array(request.input, at, length), request.maxBytes, met, scratch);
-        at += length;
-        problems.push(result.problem ?? null);
-        if (result.problem !== undefined) {
-          shape.push(0, 0, 0, 0);
-          continue;
-        }
-        const parts = [result.hashes!, result.starts!, result.folds!, result.fingerprints!];
-        shape.push(...parts.map((part) => part.length));
-        for (const part of parts) {
-          out.write(part);
-        }
-      }
-      if (out.inPlace) {
-        port.postMessage({ id: request.id, shape, problems } satisfies Response);
-      } else {
-        const buffer = out.detach();
-        port.postMessage({ id: request.id, packed: buffer, shape, problems } satisfies Response, [buffer]);
-      }
-    } catch (e) {
-      const response: Response = { id: request.id, error: (e as Error).stack ?? String(e) };
-      port.postMessage(response);
-    }
-  });
-  return true;
-}
-
-/** Appends numbers to a shared output buffer; past its end, to a growing buffer of its own. */
-class PackedWriter {
-  private data: Uint32Array;
-  private length = 0;
-  inPlace = true;
-  constructor(output: SharedArrayBuffer) {
-    this.data = new Uint32Array(output, 0, output.byteLength >> 2);
-  }
-  write(values: Uint32Array): void {
-    if (this.length + values.length > this.data.length) {
-      const grown = new Uint32Array(Math.max(2 * this.data.length, this.length + values.length));
-      grown.set(this.data.subarray(0, this.length));
-      this.data = grown;
-      this.inPlace = false;
-    }
-    this.data.set(values, this.length);
-    this.length += values.length;
-  }
-  /** The buffer written to, when it is not the shared one. */
-  detach(): ArrayBuffer {
-    return this.data.buffer as ArrayBuffer;
-  }
+export function workerHasher(): WorkerHasher | undefined {
+  return process.env.PNOTE_HASH_THREAD !== '0' && typeof PNOTE_HASH_WORKER === 'string' ? new WorkerHasher({ code: PNOTE_HASH_WORKER }) : undefined;
 }
 
 /** The results of a batch from their packed form (views into one buffer, see `Response`). */
@@ -140,8 +50,8 @@ export class WorkerHasher implements TextHasher {
   /** Words met by the hashing done on this thread (after a failure). */
   private readonly met = new HashSet();
 
-  /** `script`: the bundle to run in the worker (the running entry point's file). */
-  constructor(private readonly script: string) {}
+  /** `program`: the worker's code (`{ code }`, as the bundles embed it) or a script file to run. */
+  constructor(private readonly program: { code: string } | { file: string }) {}
 
   /** Why hashing left the worker, if it did. */
   get failure(): Error | undefined {
@@ -205,7 +115,7 @@ export class WorkerHasher implements TextHasher {
     if (this.worker) {
       return this.worker;
     }
-    const worker = new Worker(this.script, { workerData: { mark: MARK } });
+    const worker = 'code' in this.program ? new Worker(this.program.code, { eval: true }) : new Worker(this.program.file);
     worker.unref(); // never keeps the process alive
     worker.on('message', (response: Response) => {
       const waiter = this.waiting.get(response.id);

@@ -4,7 +4,7 @@
  * `server/src/node/hashWorker.ts`). The step is pure: bytes in; the decoding
  * verdict, the word hashes and offsets, and the folded forms of new words out.
  */
-import { fingerprints } from '../corpus/corpus';
+import { fingerprints } from '../corpus/fingerprints';
 import { foldWord, hashWord, normalizeWord, wordEndFrom, wordHashes } from '../corpus/tokenize';
 import { decodeText } from './decode';
 

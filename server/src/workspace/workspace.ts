@@ -15,7 +15,7 @@ import { decodeSnapshot, encodeSnapshot } from '../corpus/snapshot';
 import { findExact } from '../corpus/match';
 import { parseCslJson } from '../corpus/metadata';
 import { parseQuote } from '../corpus/quote';
-import { createSource } from '../corpus/source';
+import { createSource, textFacts, type TextFacts } from '../corpus/source';
 import { hashWord } from '../corpus/tokenize';
 import type { SourceMetadata } from '../corpus/types';
 import { effectiveSeverity, type Severity } from '../checks/codes';
@@ -143,6 +143,30 @@ function unchangedSince(state: string | undefined, size: number, mtime: number):
   }
   const [oldSize, oldMtime, readAt] = state.split(':').map(Number);
   return oldSize === size && oldMtime === mtime && Number.isFinite(readAt) && mtime + RACY_MS <= readAt;
+}
+
+/** Text facts as the cache keeps them (JSON); undefined when they do not parse as such. */
+function parseFacts(json: string): TextFacts | undefined {
+  try {
+    const value = JSON.parse(json) as unknown;
+    if (typeof value !== 'object' || value === null) {
+      return undefined;
+    }
+    const { title, date } = value as Record<string, unknown>;
+    if ((title !== undefined && typeof title !== 'string') || (date !== undefined && typeof date !== 'string')) {
+      return undefined;
+    }
+    return { ...(title !== undefined ? { title } : {}), ...(date !== undefined ? { date } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+const sourceDecoder = new TextDecoder('utf-8', { ignoreBOM: false });
+
+/** A source's text from bytes that were valid text when read (as `Source` decodes them). */
+function decodeSourceBytes(bytes: Uint8Array): string {
+  return sourceDecoder.decode(bytes);
 }
 
 /**
@@ -626,6 +650,9 @@ export class Workspace implements SymbolContext {
       const read = files.get(path);
       return read !== undefined && read.bytes instanceof Uint8Array && !(read.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest));
     });
+    if (paths.length === 0) {
+      return Promise.resolve(new Map()); // nothing to hash (a warm load): no thread started
+    }
     return this.hasher!.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
   }
 
@@ -829,9 +856,26 @@ export class Workspace implements SymbolContext {
       // Bytes registered here were valid text when read (see registerCorpusFile).
       const bytes = this.pendingTexts.get(path);
       if (bytes !== undefined) {
-        const text = fresh?.path === path ? fresh.text : undefined;
+        let text = fresh?.path === path ? fresh.text : undefined;
         const hashed = fresh?.path === path ? fresh.hashed : undefined;
-        this.corpus.add(createSource(key, path, text, this.config.paragraphs, this.metadata.get(key), bytes), this.pendingTags.get(path), this.fileStates.get(path), hashed);
+        const metadata = this.metadata.get(key);
+        const tag = this.pendingTags.get(path);
+        let content = bytes;
+        // The title and date the text gives, when the metadata lacks one: from the cache
+        // for the same bytes (the file is then not read for them), else from the text.
+        let facts: TextFacts | undefined;
+        if (!metadata?.title || !metadata.date) {
+          const entry = this.corpus.detachedEntry(key);
+          facts = entry?.facts !== undefined && entry.tag === tag ? parseFacts(entry.facts) : undefined;
+          if (!facts) {
+            if (typeof content === 'function') {
+              content = content(); // read now, and kept
+            }
+            text ??= decodeSourceBytes(content);
+            facts = textFacts(text);
+          }
+        }
+        this.corpus.add(createSource(key, path, text, this.config.paragraphs, metadata, content, facts), tag, { fileState: this.fileStates.get(path), hashed, facts: facts && JSON.stringify(facts) });
       }
     } else if (paths.length > 1) {
       for (const path of paths) {

@@ -1,0 +1,75 @@
+/**
+ * Trigram fingerprints sampled by winnowing (see the index scheme in corpus.ts):
+ * pure functions of a text's word hashes, so that they can be computed wherever the
+ * hashes are (the hashing thread too: this module imports nothing).
+ */
+
+/** Window of the winnowing over trigram hashes. */
+export const WINNOW = 5;
+const GRAM = 3;
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function trigramHash(a: number, b: number, c: number): number {
+  return mix(Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77) ^ Math.imul(c + 0x165667b1, 0xc2b2ae3d));
+}
+
+/**
+ * Winnowing minima of the trigram hashes of `ids[from..to)`, appended to `out`
+ * (one per window; consecutive windows often share their minimum, which is not
+ * repeated).
+ */
+export function winnow(ids: ArrayLike<number>, from: number, to: number, out: number[]): void {
+  const t = to - from - GRAM + 1;
+  if (t < WINNOW) {
+    return;
+  }
+  const hashes = new Uint32Array(t);
+  for (let i = 0; i < t; i++) {
+    hashes[i] = trigramHash(ids[from + i], ids[from + i + 1], ids[from + i + 2]);
+  }
+  // Monotone deque of window minima.
+  const dq = new Int32Array(t);
+  let head = 0;
+  let tail = 0;
+  let lastPos = -1;
+  for (let i = 0; i < t; i++) {
+    while (tail > head && hashes[dq[tail - 1]] >= hashes[i]) {
+      tail--;
+    }
+    dq[tail++] = i;
+    if (dq[head] <= i - WINNOW) {
+      head++;
+    }
+    if (i >= WINNOW - 1 && dq[head] !== lastPos) {
+      lastPos = dq[head];
+      out.push(hashes[lastPos]);
+    }
+  }
+}
+
+/** A text's fingerprints: the distinct winnowing minima of its word hashes, sorted. */
+export function fingerprints(hashes: Uint32Array): Uint32Array {
+  const selected: number[] = [];
+  winnow(hashes, 0, hashes.length, selected);
+  return distinctSorted(selected);
+}
+
+/** Sorted distinct values. */
+export function distinctSorted(values: number[]): Uint32Array {
+  const arr = Uint32Array.from(values).sort();
+  let n = 0;
+  for (let i = 0; i < arr.length; i++) {
+    if (i === 0 || arr[i] !== arr[i - 1]) {
+      arr[n++] = arr[i];
+    }
+  }
+  return arr.subarray(0, n);
+}
