@@ -77,12 +77,14 @@ export class WorkerHasher implements TextHasher {
    * batch k, and indexes synchronously).
    */
   private readonly slots: Array<{ input: SharedArrayBuffer; output: SharedArrayBuffer }> = [];
+  /** Batches posted: they alternate between the two slots. */
+  private batches = 0;
 
   private post(files: readonly Uint8Array[], maxBytes: number): Promise<{ response: Response; output: SharedArrayBuffer }> {
     const worker = this.start();
     const id = this.nextId++;
     const total = files.reduce((n, f) => n + f.length, 0);
-    const index = id % 2;
+    const index = this.batches++ % 2;
     let slot = this.slots[index];
     if (!slot || slot.input.byteLength < total) {
       // Room for a batch this large, and for its results: ~1 word per 8 bytes, 2 numbers a word, and some.
