@@ -5,9 +5,10 @@
  * bundled on its own and embedded in the bundles as a string (`PNOTE_HASH_WORKER`,
  * see scripts/build.mjs).
  *
- * The worker gets a copy of the bytes (the sources keep theirs) and sends back only
- * what it computed, moved rather than copied. If the worker cannot start or fails,
- * hashing goes on on the main thread: a load never fails for it. Set
+ * The worker gets a copy of a batch's bytes in a shared buffer (the sources keep
+ * theirs) and writes what it computed into another; the two pairs of buffers are
+ * allocated once and reused batch after batch (see `Request`). If the worker cannot
+ * start or fails, hashing goes on on the main thread: a load never fails for it. Set
  * `PNOTE_HASH_THREAD=0` to hash on the main thread from the start.
  */
 import { Worker } from 'worker_threads';
@@ -48,7 +49,7 @@ export class WorkerHasher implements TextHasher {
   /** Set once the worker failed: hashing stays on this thread from then on. */
   private broken: Error | undefined;
   /** Words met by the hashing done on this thread (after a failure). */
-  private readonly met = new HashSet();
+  private met = new HashSet();
 
   /** `program`: the worker's code (`{ code }`, as the bundles embed it) or a script file to run. */
   constructor(private readonly program: { code: string } | { file: string }) {}
@@ -109,6 +110,7 @@ export class WorkerHasher implements TextHasher {
     const worker = this.worker;
     this.worker = undefined;
     this.slots.length = 0;
+    this.met = new HashSet();
     this.fail(new Error('the hash worker was released'));
     void worker?.terminate().catch(() => undefined);
   }

@@ -643,7 +643,7 @@ export class Workspace implements SymbolContext {
 
   /**
    * Starts hashing the files of a batch that the index does not hold (on the
-   * hasher's thread); their bytes travel there and back.
+   * hasher's thread, which gets a copy of their bytes).
    */
   private hashBatch(batch: readonly string[], files: Map<string, Read>): Promise<Map<string, HashedFile>> {
     const paths = batch.filter((path) => {
