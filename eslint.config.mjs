@@ -21,10 +21,16 @@ export default tseslint.config(
     ignores: ['server/src/lsp/**', 'server/src/cli/**', 'server/src/node/**'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: ['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'child_process', 'node:child_process'].map((name) => ({
-          name,
-          message: 'All file access goes through the injected workspace interface.',
-        })),
+        paths: [
+          ...['fs', 'fs/promises', 'node:fs', 'node:fs/promises', 'child_process', 'node:child_process'].map((name) => ({
+            name,
+            message: 'All file access goes through the injected workspace interface.',
+          })),
+          ...['worker_threads', 'node:worker_threads'].map((name) => ({
+            name,
+            message: 'Threads are the host\'s: the service takes a TextHasher (server/src/node/hashWorker.ts).',
+          })),
+        ],
         patterns: [
           { group: ['vscode', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageclient', 'vscode-languageclient/*'], message: 'The language service must not depend on the editor or the LSP.' },
         ],
