@@ -6,15 +6,44 @@
  * items. A mistyped key or id nearly always keeps its first or its last three
  * characters, so the items sharing one of those are scored first, and the whole list
  * only when none of them is close. Answers are memoised (the list is fixed).
+ *
+ * The whole list is narrowed first, with the same results: fuse.js (bitap, with
+ * `ignoreLocation`) accepts a text when it holds the query with at most `k` edits,
+ * `k / length ≤ threshold`. Cut the query into `k + 1` pieces: an edit touches at
+ * most one piece, so any text fuse.js accepts holds one of them as it is. Items
+ * holding none are left out before scoring (a query longer than 32 characters, which
+ * fuse.js scores chunk by chunk, is not narrowed). So the cost of a "did you mean"
+ * grows with the items that share a piece with the query, not with the whole list.
  */
 import Fuse from 'fuse.js';
 
 const OPTIONS = { includeScore: true, ignoreLocation: true, threshold: 0.45, isCaseSensitive: false };
 
+/** Pieces of `pattern` (lower case) one of which every text fuse.js matches holds; undefined: no narrowing. */
+export function piecesOf(pattern: string): string[] | undefined {
+  const m = pattern.length;
+  if (m < 2 || m > 32) {
+    return undefined;
+  }
+  // The errors fuse.js allows, as it compares them: errors / length ≤ threshold.
+  let k = 0;
+  while ((k + 1) / m <= OPTIONS.threshold) {
+    k++;
+  }
+  const n = k + 1;
+  const pieces: string[] = [];
+  for (let i = 0; i < n; i++) {
+    pieces.push(pattern.slice(Math.floor((i * m) / n), Math.floor(((i + 1) * m) / n)));
+  }
+  return pieces;
+}
+
 export class ClosestStrings {
   private readonly affixes = new Map<string, string[]>();
   private fuse?: Fuse<string>;
   private readonly memo = new Map<string, string[]>();
+  /** The items in lower case, in order (for narrowing). */
+  private lowered?: string[];
 
   /** `items` should be in a stable order (ties are broken by it). */
   constructor(private readonly items: readonly string[]) {
@@ -43,8 +72,17 @@ export class ClosestStrings {
     const near = new Set([...(this.affixes.get(`^${query.slice(0, 3).toLowerCase()}`) ?? []), ...(this.affixes.get(`$${query.slice(-3).toLowerCase()}`) ?? [])]);
     let found = near.size > 0 ? new Fuse([...near], OPTIONS).search(query, { limit: limit + 1 }) : [];
     if (found.length === 0 && near.size < this.items.length) {
-      this.fuse ??= new Fuse([...this.items], OPTIONS);
-      found = this.fuse.search(query, { limit: limit + 1 });
+      const pieces = piecesOf(query.toLowerCase());
+      if (pieces) {
+        this.lowered ??= this.items.map((item) => item.toLowerCase());
+        const lowered = this.lowered;
+        // In the list's order, so that ties are broken as over the whole list.
+        const pool = this.items.filter((_, i) => pieces.some((piece) => lowered[i].includes(piece)));
+        found = pool.length > 0 ? new Fuse(pool, OPTIONS).search(query, { limit: limit + 1 }) : [];
+      } else {
+        this.fuse ??= new Fuse([...this.items], OPTIONS);
+        found = this.fuse.search(query, { limit: limit + 1 });
+      }
     }
     const result = found
       .map((r) => r.item)
