@@ -342,11 +342,15 @@ export class Corpus {
   expectWords(words: number): void {
     const wordNodes = Math.ceil(words * 0.7);
     const fpNodes = Math.ceil(words * 0.45);
-    this.wordNodeSource.ensure(this.wordNodeSource.length + wordNodes);
-    this.wordNodeNext.ensure(this.wordNodeNext.length + wordNodes);
-    this.fpNodeHash.ensure(this.fpNodeHash.length + fpNodes);
-    this.fpNodeSource.ensure(this.fpNodeSource.length + fpNodes);
-    this.fpNodeNext.ensure(this.fpNodeNext.length + fpNodes);
+    try {
+      this.wordNodeSource.ensure(this.wordNodeSource.length + wordNodes);
+      this.wordNodeNext.ensure(this.wordNodeNext.length + wordNodes);
+      this.fpNodeHash.ensure(this.fpNodeHash.length + fpNodes);
+      this.fpNodeSource.ensure(this.fpNodeSource.length + fpNodes);
+      this.fpNodeNext.ensure(this.fpNodeNext.length + fpNodes);
+    } catch {
+      // Only a hint: an estimate too large to allocate leaves the tables to grow as they fill.
+    }
   }
 
   /** The keys, in the order their sources were added (a fresh array). */
