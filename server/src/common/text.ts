@@ -63,18 +63,7 @@ export class LineIndex {
 
   /** The 0-based line that holds `offset`. */
   lineAt(offset: number): number {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
+    return Math.max(0, lastAtOrBefore(this.lineStarts, offset));
   }
 
   positionAt(offset: number): Position {
@@ -111,4 +100,21 @@ export class LineIndex {
     }
     return end;
   }
+}
+
+/** The index of the last value `<= x` in ascending `sorted`; -1 when there is none. */
+export function lastAtOrBefore(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= x) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
 }

@@ -659,12 +659,10 @@ export class Corpus {
     return corpus;
   }
 
-  /** Whether a restored entry not yet claimed holds `key` with content tag `tag` ({@link add} would reattach it, without indexing). */
-  holdsDetached(key: string, tag: string): boolean {
-    return this.detached.get(key)?.tag === tag;
-  }
-
-  /** The content tag and file state of the restored entry of `key` not yet claimed. */
+  /**
+   * The content tag, file state and facts of the restored entry of `key` not yet
+   * claimed ({@link add} with the same tag reattaches it, without indexing).
+   */
   detachedEntry(key: string): { tag: string; fileState?: string; facts?: string } | undefined {
     const entry = this.detached.get(key);
     return entry && { tag: entry.tag, fileState: entry.fileState, facts: entry.facts };

@@ -36,8 +36,12 @@ let cachedWords = 0;
 /** Sources whose tokens are cached, least recently used first. */
 const lru = new Set<Source>();
 
-/** Decodes a source's bytes as `decodeText` did when the file was read (a UTF-8 BOM dropped); the bytes were valid then. */
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
+
+/** Decodes a source's bytes as `decodeText` did when the file was read (a UTF-8 BOM dropped); the bytes were valid then. */
+export function decodeSourceBytes(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
 /**
  * The one source whose decoded text is kept (the last one asked for): callers ask for
  * a source's text several times in a row. Keeping more measured worse: texts kept
@@ -91,7 +95,7 @@ class Source implements SourceInfo {
       if (typeof content === 'function') {
         content = this.content = content();
       }
-      lastText = { source: this, text: utf8.decode(content) };
+      lastText = { source: this, text: decodeSourceBytes(content) };
     }
     return lastText.text;
   }
@@ -250,7 +254,7 @@ export function createSource(
     if (typeof bytes === 'function') {
       bytes = bytes(); // the metadata needs the text now: read once, kept
     }
-    return (text ??= utf8.decode(bytes!));
+    return (text ??= decodeSourceBytes(bytes!));
   };
   const read = (): TextFacts => (facts ??= textFacts(textNow()));
   const meta: SourceMetadata = { ...metadata, title: metadata?.title || read().title || key };

@@ -147,22 +147,15 @@ export class NodeFileSystem implements WorkspaceFileSystem {
   }
 
   async stat(relative: string): Promise<FileStat | undefined> {
-    if (this.listedPlainFiles.has(relative)) {
-      // Synchronous on purpose, as in readFile: the load stats every corpus file.
-      try {
-        const s = statSync(this.absolute(relative));
-        return { type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other', size: s.size, mtime: s.mtimeMs };
-      } catch {
-        return undefined;
-      }
-    }
     try {
-      const s = await fsp.stat(this.absolute(relative));
+      // Synchronous for a listed file, as in readFile: the load stats every corpus file.
+      const s = this.listedPlainFiles.has(relative) ? statSync(this.absolute(relative)) : await fsp.stat(this.absolute(relative));
       return { type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other', size: s.size, mtime: s.mtimeMs };
     } catch {
       return undefined;
     }
   }
+
 
   async readDirectory(relative: string): Promise<Array<[string, FileType]>> {
     let entries;

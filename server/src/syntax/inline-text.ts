@@ -2,7 +2,7 @@
  * The text of one paragraph as the inline scanner sees it, and character classes
  * shared by the inline parsers.
  */
-import type { Span } from '../common/text';
+import { lastAtOrBefore, type Span } from '../common/text';
 
 /**
  * A paragraph's pieces of note text (its lines, or the content of block quote
@@ -46,20 +46,10 @@ export class InlineText {
     if (i >= this.s.length) {
       return this.endOffset;
     }
-    const at = this.pieceAt;
-    // The last piece starting at or before i.
-    let lo = 0;
-    let hi = at.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (at[mid] <= i) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    // The last piece starting at or before i (pieces start at 0, so there is one).
+    const k = Math.max(0, lastAtOrBefore(this.pieceAt, i));
     // Past the piece's end: the joining `\n` after it.
-    return Math.min(this.pieceStart[lo] + (i - at[lo]), this.pieceEnd[lo]);
+    return Math.min(this.pieceStart[k] + (i - this.pieceAt[k]), this.pieceEnd[k]);
   }
 
   /** The note span of `s.slice(start, end)`. */

@@ -15,7 +15,7 @@ import { decodeSnapshot, encodeSnapshot } from '../corpus/snapshot';
 import { findExact } from '../corpus/match';
 import { parseCslJson } from '../corpus/metadata';
 import { parseQuote } from '../corpus/quote';
-import { createSource, textFacts, type TextFacts } from '../corpus/source';
+import { createSource, decodeSourceBytes, textFacts, type TextFacts } from '../corpus/source';
 import { hashWord } from '../corpus/tokenize';
 import type { SourceMetadata } from '../corpus/types';
 import { effectiveSeverity, type Severity } from '../checks/codes';
@@ -160,13 +160,6 @@ function parseFacts(json: string): TextFacts | undefined {
   } catch {
     return undefined;
   }
-}
-
-const sourceDecoder = new TextDecoder('utf-8', { ignoreBOM: false });
-
-/** A source's text from bytes that were valid text when read (as `Source` decodes them). */
-function decodeSourceBytes(bytes: Uint8Array): string {
-  return sourceDecoder.decode(bytes);
 }
 
 /**
@@ -364,8 +357,8 @@ export class Workspace implements SymbolContext {
         progress(done, total, message);
       }
     };
-    // Notes open in an editor keep the editor's text (not read from disk).
-    const openAtStart = new Set([...this.notes].filter(([path, n]) => n.version !== undefined && this.isNote(path)).map(([path]) => path));
+    // Open notes keep the editor's text (not read from disk), unless the new configuration makes them no notes (now inside the corpus).
+    const openNotes = new Map([...this.notes].filter(([path, n]) => n.version !== undefined && this.isNote(path)));
     const noteTexts = new Map<string, ReadText>();
     const parsedEarly = new Map<string, NoteAst>();
     let nextNote = 0;
@@ -373,7 +366,7 @@ export class Workspace implements SymbolContext {
     const readNotesEarly = async (count: number) => {
       for (let k = 0; k < count && nextNote < notePaths.length; k++) {
         const path = notePaths[nextNote++];
-        const read = openAtStart.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
+        const read = openNotes.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
         if (read !== undefined) {
           noteTexts.set(path, read);
           if (!(read.digest !== undefined && this.restoredNotes?.has(read.digest))) {
@@ -389,7 +382,7 @@ export class Workspace implements SymbolContext {
     // garbage right after (a source keeps its bytes, not its text). With a hasher,
     // batch k + 1 is hashed (on its thread) while batch k is indexed here, and a
     // share of the notes read and parsed.
-    let previous: { batch: string[]; files: Map<string, Read>; hashing?: Promise<Map<string, HashedFile>> } | undefined;
+    let previous: { batch: string[]; files: Map<string, Read>; known: Set<string>; hashing?: Promise<Map<string, HashedFile>> } | undefined;
     for (let from = 0; from < sourcePaths.length; from += LOAD_BATCH) {
       const batch = sourcePaths.slice(from, from + LOAD_BATCH);
       const files = new Map<string, Read>();
@@ -400,12 +393,16 @@ export class Workspace implements SymbolContext {
         }
         tick('Reading the corpus');
       });
+      // Files whose bytes the saved index holds (same digest): reattached as they are.
+      const known = new Set<string>();
       for (const path of batch) {
         const read = files.get(path);
-        // Bytes the saved index holds (same digest) were valid text when indexed: the
-        // index is reattached as it is, and the text is decoded only if asked for.
-        if (read?.fileState !== undefined && read.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest)) {
-          read.fileState = newerState(this.corpus.detachedEntry(keyOf(path))?.fileState, read.fileState);
+        const entry = read?.digest !== undefined ? this.corpus.detachedEntry(keyOf(path)) : undefined;
+        if (read && entry !== undefined && entry.tag === read.digest) {
+          known.add(path);
+          if (read.fileState !== undefined) {
+            read.fileState = newerState(entry.fileState, read.fileState);
+          }
         }
       }
       if (from === 0) {
@@ -416,22 +413,20 @@ export class Workspace implements SymbolContext {
         }
         this.corpus.expectWords(Math.ceil(((bytes / Math.max(1, batch.length)) * sourcePaths.length) / 6));
       }
-      const hashing = this.hasher ? this.hashBatch(batch, files) : undefined;
+      const hashing = this.hasher ? this.hashBatch(batch, files, known) : undefined;
       if (previous) {
-        await this.registerBatch(previous.batch, previous.files, await previous.hashing);
+        this.registerBatch(previous.batch, previous.files, previous.known, await previous.hashing);
       }
       await readNotesEarly(notesPerBatch);
-      previous = { batch, files, hashing };
+      previous = { batch, files, known, hashing };
     }
     if (previous) {
-      await this.registerBatch(previous.batch, previous.files, await previous.hashing);
+      this.registerBatch(previous.batch, previous.files, previous.known, await previous.hashing);
     }
     this.hasher?.release?.();
     // Entries of the saved index that no file claimed: deleted files, changed keys.
     this.corpus.dropDetached();
     this.indexOrigin = { restored: restored !== undefined, reused: this.corpus.restoredSources, notesReused: 0 };
-    // Open notes keep the editor's text, unless the new configuration makes them no notes (now inside the corpus).
-    const openNotes = new Map([...this.notes].filter(([path, n]) => n.version !== undefined && this.isNote(path)));
     for (const note of this.notes.values()) {
       this.forgetSymbols(note);
       this.changedPaths.add(note.path);
@@ -645,23 +640,22 @@ export class Workspace implements SymbolContext {
    * Starts hashing the files of a batch that the index does not hold (on the
    * hasher's thread, which gets a copy of their bytes).
    */
-  private hashBatch(batch: readonly string[], files: Map<string, Read>): Promise<Map<string, HashedFile>> {
-    const paths = batch.filter((path) => {
-      const read = files.get(path);
-      return read !== undefined && read.bytes instanceof Uint8Array && !(read.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest));
-    });
+  private hashBatch(batch: readonly string[], files: Map<string, Read>, known: ReadonlySet<string>): Promise<Map<string, HashedFile>> {
+    const paths = batch.filter((path) => !known.has(path) && files.get(path)?.bytes instanceof Uint8Array);
     if (paths.length === 0) {
       return Promise.resolve(new Map()); // nothing to hash (a warm load): no thread started
     }
     return this.hasher!.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
   }
 
-  /** Registers the files of a batch, in path order, with their hashes when they were hashed elsewhere. */
-  private registerBatch(batch: readonly string[], files: Map<string, Read>, hashed: Map<string, HashedFile> | undefined): void {
+  /**
+   * Registers the files of a batch, in path order: `known` ones reattached (their text
+   * decoded only if asked for), the others with their hashes when they were hashed elsewhere.
+   */
+  private registerBatch(batch: readonly string[], files: Map<string, Read>, known: ReadonlySet<string>, hashed: Map<string, HashedFile> | undefined): void {
     for (const path of batch) {
       const read = files.get(path);
-      const known = read?.digest !== undefined && this.corpus.holdsDetached(keyOf(path), read.digest);
-      if (!read || known) {
+      if (!read || known.has(path)) {
         this.registerCorpusFile(path, read);
         continue;
       }
