@@ -42,7 +42,7 @@ import { exactMatches, findExactInTokens, lowerBound, type ExactSequence, type E
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
 import { distinctSorted, fingerprints, winnow } from './fingerprints';
-import { foldWord, hashWord, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
+import { foldedHashAt, foldWord, hashWord, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
 
@@ -434,8 +434,7 @@ export class Corpus {
           return fold;
         }
       }
-      const text = source.text;
-      return hashWord(foldWord(normalizeWord(text.slice(start, wordEndFrom(text, start)))));
+      return foldedHashAt(source.text, start);
     });
     this.wordIds[id] = narrowIds(ids, this.vocabSize);
     this.wordStarts[id] = narrowStarts(words.starts);

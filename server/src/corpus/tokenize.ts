@@ -343,6 +343,11 @@ const FOLD_MARKS = /\p{M}/gu;
 const LIGATURES: Record<string, string> = { 'œ': 'oe', 'æ': 'ae', 'ß': 'ss' };
 const LIGATURE_RE = /[œæß]/g;
 
+/** The hash of the folded form (`foldWord`) of the word starting at `start` of `text`: what near matching compares. */
+export function foldedHashAt(text: string, start: number): number {
+  return hashWord(foldWord(normalizeWord(text.slice(start, wordEndFrom(text, start)))));
+}
+
 /**
  * A normalised word without its diacritics (`pékin` → `pekin`, `cœur` → `coeur`).
  * Used only by near matching: words equal after folding are a cheap substitution,

@@ -5,7 +5,7 @@
  * verdict, the word hashes and offsets, and the folded forms of new words out.
  */
 import { fingerprints } from '../corpus/fingerprints';
-import { foldWord, hashWord, normalizeWord, wordEndFrom, wordHashes } from '../corpus/tokenize';
+import { foldedHashAt, wordHashes } from '../corpus/tokenize';
 import { decodeText } from './decode';
 
 /** One corpus file's bytes, hashed. */
@@ -115,15 +115,10 @@ export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scra
   for (let i = 0; i < hashes.length; i++) {
     const h = hashes[i];
     if (met.add(h)) {
-      folds.push(h, foldedHash(text, starts[i]));
+      folds.push(h, foldedHashAt(text, starts[i]));
     }
   }
   return { bytes, hashes, starts, folds: Uint32Array.from(folds), fingerprints: fingerprints(hashes) };
-}
-
-/** The hash of the folded form of the word starting at `start` (what near matching compares). */
-export function foldedHash(text: string, start: number): number {
-  return hashWord(foldWord(normalizeWord(text.slice(start, wordEndFrom(text, start)))));
 }
 
 /** A {@link TextHasher} on the calling thread (tests; any host without threads). */
