@@ -13,6 +13,7 @@ import * as nav from './features/navigation';
 import type { ConfigSettings } from './workspace/config';
 import type { IndexCache, WorkspaceFileSystem } from './workspace/fs';
 import type { TextHasher } from './workspace/hashing';
+import type { SavedResults } from './workspace/savedResults';
 import { Workspace, type IndexStats, type Progress } from './workspace/workspace';
 
 export interface LanguageServiceOptions {
@@ -46,6 +47,14 @@ export interface LanguageService {
   load(progress?: Progress): Promise<void>;
   /** Saves the corpus index to the cache when it changed since it was restored or saved; resolves to whether it wrote. */
   saveIndex(): Promise<boolean>;
+  /**
+   * The diagnostics the last complete check saved, when nothing they depend on has
+   * changed since (see `Workspace.savedResults`): what a warm start can show before
+   * {@link load} finishes. Changes nothing.
+   */
+  savedResults(): Promise<SavedResults | undefined>;
+  /** Saves every file's diagnostics for {@link savedResults} (when they changed); resolves to whether it wrote. */
+  saveResults(): Promise<boolean>;
   /**
    * Builds ahead what the first completion would build, and the hover cards' corpus
    * counts of the entities the notes at `paths` mention (call it when idle: after a
@@ -97,6 +106,8 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     workspace: ws,
     load: (progress) => ws.load(progress),
     saveIndex: () => ws.saveIndex(),
+    savedResults: () => ws.savedResults(),
+    saveResults: () => ws.saveResults(),
     prepareFeatures: (paths = []) => {
       prepareCompletion(ws);
       for (const path of paths) {

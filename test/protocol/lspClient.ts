@@ -21,6 +21,8 @@ export class TestClient {
   readonly published = new Map<string, PublishedDiagnostics>();
   private listeners: Array<() => void> = [];
   readonly logs: string[] = [];
+  /** Diagnostics publications and work-done progress, in the order they came. */
+  readonly events: Array<{ kind: string; uri?: string; diagnostics?: unknown[] }> = [];
   /** `$/progress` values received (work-done progress: begin, report, end). */
   readonly progress: Array<{ kind: string; title?: string }> = [];
   /**
@@ -57,6 +59,7 @@ export class TestClient {
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection, root);
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishedDiagnostics) => {
+      client.events.push({ kind: 'diagnostics', uri: params.uri, diagnostics: params.diagnostics });
       client.published.set(params.uri, params);
       client.notify();
     });
@@ -88,6 +91,7 @@ export class TestClient {
       return new ResponseError(ErrorCodes.MethodNotFound, `the test client does not handle ${method}`);
     });
     connection.onNotification('$/progress', (params: { value: { kind: string; title?: string } }) => {
+      client.events.push({ kind: `progress ${params.value.kind}` });
       client.progress.push(params.value);
       client.notify();
     });

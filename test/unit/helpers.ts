@@ -118,6 +118,16 @@ export class MemoryCache implements IndexCache {
     this.bytes = out;
     this.writes++;
   }
+  /** The saved results (see savedResults.ts), kept apart from the index. */
+  results: Uint8Array | undefined;
+  resultWrites = 0;
+  async readResults(): Promise<Uint8Array | undefined> {
+    return this.results?.slice();
+  }
+  async writeResults(bytes: Uint8Array): Promise<void> {
+    this.results = bytes.slice();
+    this.resultWrites++;
+  }
   digest(chunks: readonly Uint8Array[]): string {
     let a = 0x811c9dc5;
     let b = 0x12345678;

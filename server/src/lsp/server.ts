@@ -38,6 +38,7 @@ import { defaultCacheFolder, FileIndexCache } from '../node/indexCache';
 import { NodeFileSystem } from '../node/nodeFs';
 import { createLanguageService, type LanguageService } from '../service';
 import type { TextHasher } from '../workspace/hashing';
+import type { SavedResults } from '../workspace/savedResults';
 import type { ConfigSettings } from '../workspace/config';
 import { CheckWorkspaceRequest, StatsChangedNotification, StatsRequest, type InitializationOptions, type PolicyNotesSettings, type StatsResult } from './protocol';
 
@@ -48,6 +49,8 @@ const VERSION = typeof PNOTE_VERSION === 'string' ? PNOTE_VERSION : '0.0.0-dev';
 export const DIAGNOSTIC_DEBOUNCE_MS = 150;
 /** How long without a request or an edit counts as a pause (to save the index cache in). */
 const QUIET_MS = 1_500;
+/** A note's file name (before the configuration is loaded: the saved results know which files are notes). */
+const NOTE_FILE = /\.pnote$/i;
 /** Delay of the status bar's counts after the last publication. */
 const STATS_DELAY_MS = 50;
 
@@ -62,6 +65,15 @@ interface Folder {
   timer?: NodeJS.Timeout;
   /** Paths to publish first at the next refresh (the note being edited). */
   urgent: Set<string>;
+  /**
+   * At a warm start, until the first load is over: the diagnostics the last complete
+   * check saved for this unchanged workspace, shown meanwhile (see {@link showSaved}).
+   */
+  saved?: SavedResults;
+  /** Settles once the first load has looked for saved results (see {@link showSaved}). */
+  savedLookup?: Promise<void>;
+  /** The save of the index and results in progress, if any (see {@link save}). */
+  saving?: Promise<void>;
 }
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
@@ -217,11 +229,19 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       .catch((e: unknown) => connection.console.warn(`Policy Notes: cannot watch ${absolute}: ${(e as Error).message}`));
   }
 
-  async function loadFolder(folder: Folder): Promise<void> {
+  /**
+   * `lookedUp`: for the load at start-up, which shows the saved results of an unchanged
+   * workspace meanwhile, what to call once they are looked up.
+   */
+  async function loadFolder(folder: Folder, lookedUp?: () => void): Promise<void> {
     folder.service.workspace.updateSettings(await settingsFor(folder));
     const progress = progressSupport ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Policy Notes: indexing', 0, folder.uri.fsPath, false);
     try {
+      if (lookedUp) {
+        await showSaved(folder);
+        lookedUp();
+      }
       await folder.service.load((done, total, message) => progress?.report(Math.round((100 * done) / Math.max(1, total)), `${message} (${done}/${total})`));
       syncOpenDocuments(folder);
       for (const problem of folder.service.workspace.configProblems) {
@@ -229,7 +249,70 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Policy Notes: ${problem.message}` });
       }
     } finally {
+      folder.saved = undefined; // the load's own diagnostics from now on
+      lookedUp?.();
       progress?.done();
+    }
+  }
+
+  /**
+   * A warm start: when the last complete check saved its results and nothing they
+   * depend on changed since, shows them (open notes first) while the load runs. The
+   * load's own diagnostics then replace any that differ (they are the same unless a
+   * file changed behind an unchanged size and time). Decision: a researcher reopening
+   * a large workspace sees its problems in well under a second, not after the index
+   * is restored; completion and hovers still wait for the load.
+   */
+  async function showSaved(folder: Folder): Promise<void> {
+    folder.saved = await folder.service.savedResults().catch((e: unknown) => {
+      connection.console.warn(`Policy Notes: the saved results of ${folder.uri.fsPath} were not used: ${(e as Error).message}`);
+      return undefined;
+    });
+    await publishSaved(folder);
+  }
+
+  /**
+   * Whether the saved results still hold for what the editor shows: every open note
+   * of the folder has the text they were computed on (an editor's unsaved text may
+   * define or drop what other notes mention). When not, they are dropped.
+   */
+  function savedHold(folder: Folder): SavedResults | undefined {
+    const saved = folder.saved;
+    if (!saved) {
+      return undefined;
+    }
+    for (const document of documents.all()) {
+      const found = folderOf(document.uri);
+      if (found?.folder === folder && NOTE_FILE.test(found.path) && !saved.holdsNote(found.path, document.getText())) {
+        folder.saved = undefined;
+        return undefined;
+      }
+    }
+    return saved;
+  }
+
+  /** Publishes the saved results not published yet (push mode; in pull mode the diagnostic requests answer with them). */
+  async function publishSaved(folder: Folder): Promise<void> {
+    const saved = savedHold(folder);
+    if (!saved || pullDiagnostics) {
+      return;
+    }
+    const open = documents
+      .all()
+      .map((d) => folderOf(d.uri))
+      .filter((f) => f?.folder === folder)
+      .map((f) => f!.path);
+    const openSet = new Set(open);
+    for (const path of [...open, ...[...saved.diagnostics.keys()].filter((p) => !openSet.has(p))]) {
+      const uri = uriOf(folder, path);
+      const document = documents.get(uri);
+      const diagnostics = (saved.diagnostics.get(path) ?? []).map((d) => toLsp(folder, d));
+      const key = JSON.stringify(diagnostics);
+      if (folder.published.get(path) === key || (diagnostics.length === 0 && !document) || folder.saved !== saved) {
+        continue;
+      }
+      folder.published.set(path, key);
+      await connection.sendDiagnostics({ uri, version: document?.version, diagnostics });
     }
   }
 
@@ -391,30 +474,45 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       });
     }
     for (const folder of folders) {
-      folder.ready = loadFolder(folder).catch((e: unknown) => connection.console.error(`Policy Notes: indexing ${folder.uri.fsPath} failed: ${(e as Error).stack ?? String(e)}`));
+      let lookedUp!: () => void;
+      folder.savedLookup = new Promise<void>((resolve) => (lookedUp = resolve));
+      folder.ready = loadFolder(folder, lookedUp).catch((e: unknown) => connection.console.error(`Policy Notes: indexing ${folder.uri.fsPath} failed: ${(e as Error).stack ?? String(e)}`));
       // Once everything is published (publishAll also has what features need built),
       // and once the user pauses, the index is saved for the next start (writing
       // 150 MB competes for the CPU with what they are typing; at shutdown it is saved
       // at once).
+      // The results (a few megabytes) are saved at once, while every open note still
+      // holds its file's text.
       void folder.ready
         .then(() => publishAll(folder))
+        .then(() => save(folder, false))
         .then(() => whenQuiet())
-        .then(() => saveIndex(folder));
+        .then(() => save(folder, true));
     }
   });
 
-  /** Saves a folder's corpus index to its cache when it changed (at start-up and at shutdown). */
-  async function saveIndex(folder: Folder): Promise<void> {
-    try {
-      await folder.ready;
-      await folder.service.saveIndex();
-    } catch (e) {
-      connection.console.warn(`Policy Notes: the index cache of ${folder.uri.fsPath} was not saved: ${(e as Error).message}`);
-    }
+  /**
+   * Saves a folder's results and (with `index`) its corpus index to the cache when
+   * they changed (at start-up and at shutdown), after any save in progress: shutdown
+   * waits for it.
+   */
+  function save(folder: Folder, index: boolean): Promise<void> {
+    folder.saving = (folder.saving ?? Promise.resolve()).then(async () => {
+      try {
+        await folder.ready;
+        if (index) {
+          await folder.service.saveIndex();
+        }
+        await folder.service.saveResults();
+      } catch (e) {
+        connection.console.warn(`Policy Notes: the index cache of ${folder.uri.fsPath} was not saved: ${(e as Error).message}`);
+      }
+    });
+    return folder.saving;
   }
 
   connection.onShutdown(async () => {
-    await Promise.all(folders.map((folder) => saveIndex(folder)));
+    await Promise.all(folders.map((folder) => save(folder, true)));
   });
 
   connection.onDidChangeConfiguration(() => {
@@ -431,6 +529,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       return;
     }
     const { folder, path } = found;
+    if (folder.saved) {
+      void publishSaved(folder);
+    }
     void folder.ready.then(() => {
       const current = documents.get(event.document.uri);
       if (current && current.version === event.document.version) {
@@ -624,6 +725,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
   connection.languages.diagnostics.on(
     guard('textDocument/diagnostic', async (params, token) => {
+      const early = folderOf(params.textDocument.uri);
+      await early?.folder.savedLookup;
+      const saved = early && savedHold(early.folder);
+      if (early && saved) {
+        return { kind: 'full' as const, items: (saved.diagnostics.get(early.path) ?? []).map((d) => toLsp(early.folder, d)) };
+      }
       const found = await resolve(params.textDocument.uri, token);
       return { kind: 'full' as const, items: found ? found.folder.service.diagnostics(found.path).map((d) => toLsp(found.folder, d)) : [] };
     }),

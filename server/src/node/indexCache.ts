@@ -47,39 +47,25 @@ export class FileIndexCache implements IndexCache {
   }
 
   async write(chunks: readonly Uint8Array[]): Promise<void> {
-    await fsp.mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      const handle = await fsp.open(temporary, 'w', 0o600);
-      try {
-        // Many small chunks (two per source): gathered writes, not one round trip to
-        // the thread pool per chunk (30,000 of them for 10,000 sources).
-        for (let from = 0; from < chunks.length; from += WRITEV_CHUNKS) {
-          let batch = chunks.slice(from, from + WRITEV_CHUNKS).filter((c) => c.length > 0);
-          while (batch.length > 0) {
-            let written = (await handle.writev(batch)).bytesWritten;
-            if (written <= 0) {
-              throw new Error('nothing could be written');
-            }
-            // A short write: go on from where it stopped.
-            while (batch.length > 0 && written >= batch[0].length) {
-              written -= batch[0].length;
-              batch = batch.slice(1);
-            }
-            if (batch.length > 0 && written > 0) {
-              batch = [batch[0].subarray(written), ...batch.slice(1)];
-            }
-          }
-        }
-      } finally {
-        await handle.close();
-      }
-      await fsp.rename(temporary, this.file);
-    } catch (e) {
-      await fsp.rm(temporary, { force: true }).catch(() => undefined);
-      throw e;
-    }
+    await writeAtomically(this.file, chunks);
     await pruneFolder(path.dirname(this.file), this.file);
+  }
+
+  /** The saved results of the last check: a small file beside the index (`.pres`). */
+  get resultsFile(): string {
+    return this.file.replace(/\.pnix$/, '') + RESULTS_EXTENSION;
+  }
+
+  async readResults(): Promise<Uint8Array | undefined> {
+    try {
+      return readFileSync(this.resultsFile);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async writeResults(bytes: Uint8Array): Promise<void> {
+    await writeAtomically(this.resultsFile, [bytes]);
   }
 
   digest(chunks: readonly Uint8Array[]): string {
@@ -91,6 +77,44 @@ export class FileIndexCache implements IndexCache {
       hash.update(chunk);
     }
     return hash.digest('hex');
+  }
+}
+
+const RESULTS_EXTENSION = '.pres';
+
+/** Writes `file` through a temporary file renamed over it: readers see the old bytes or the new ones. */
+async function writeAtomically(file: string, chunks: readonly Uint8Array[]): Promise<void> {
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const handle = await fsp.open(temporary, 'w', 0o600);
+    try {
+      // Many small chunks (two per source): gathered writes, not one round trip to
+      // the thread pool per chunk (30,000 of them for 10,000 sources).
+      for (let from = 0; from < chunks.length; from += WRITEV_CHUNKS) {
+        let batch = chunks.slice(from, from + WRITEV_CHUNKS).filter((c) => c.length > 0);
+        while (batch.length > 0) {
+          let written = (await handle.writev(batch)).bytesWritten;
+          if (written <= 0) {
+            throw new Error('nothing could be written');
+          }
+          // A short write: go on from where it stopped.
+          while (batch.length > 0 && written >= batch[0].length) {
+            written -= batch[0].length;
+            batch = batch.slice(1);
+          }
+          if (batch.length > 0 && written > 0) {
+            batch = [batch[0].subarray(written), ...batch.slice(1)];
+          }
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(temporary, file);
+  } catch (e) {
+    await fsp.rm(temporary, { force: true }).catch(() => undefined);
+    throw e;
   }
 }
 
@@ -122,6 +146,8 @@ async function pruneFolder(folder: string, keep: string): Promise<void> {
     files.sort((a, b) => b.mtime - a.mtime);
     for (const { file } of files.slice(MAX_CACHE_FILES - 1)) {
       await fsp.rm(file, { force: true });
+      // Its saved results go with it.
+      await fsp.rm(file.replace(/\.pnix$/, RESULTS_EXTENSION), { force: true });
     }
   } catch {
     // Pruning is housekeeping: a folder that cannot be listed keeps its files.

@@ -52,6 +52,13 @@ export interface IndexCache {
   digest(chunks: readonly Uint8Array[]): string;
   /** What else a saved index depends on (the product's version): one saved under another context is not used. */
   readonly context: string;
+  /**
+   * The saved results of the last complete check (see `savedResults.ts`), kept apart
+   * from the index so that they can be read without it. Optional, like writing them.
+   */
+  readResults?(): Promise<Uint8Array | undefined>;
+  /** Replaces the saved results, atomically. */
+  writeResults?(bytes: Uint8Array): Promise<void>;
 }
 
 /** `a/./b/../c` → `a/c`, keeping leading `..` (for folders admitted outside the workspace); undefined when absolute. */

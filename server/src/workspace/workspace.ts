@@ -24,10 +24,11 @@ import type { Diagnostic, NoteProblem } from '../checks/diagnostic';
 import { checkQuotations, judgeQuotation, verdictKey, type QuoteVerdict } from '../checks/quotations';
 import { parseNote } from '../syntax/parser';
 import type { CitationItem, NoteAst } from '../syntax/ast';
-import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type ConfigProblem, type ConfigSettings, type PnoteConfig } from './config';
+import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type ConfigProblem, type ConfigSettings, type LoadedConfig, type PnoteConfig } from './config';
 import { decodeText, MAX_SOURCE_BYTES } from './decode';
 import type { HashedFile, TextHasher } from './hashing';
 import { joinPath, type IndexCache, type WorkspaceFileSystem } from './fs';
+import { decodeResults, encodeResults, type ResultsRecord, type SavedResults } from './savedResults';
 import { entityNames, extractSymbols, type EntitySymbol, type PnoteSymbol } from './symbols';
 
 export interface NoteState {
@@ -176,6 +177,16 @@ function newerState(old: string | undefined, fresh: string): string {
   return unchangedSince(old, size, mtime) || (!unchangedSince(fresh, size, mtime) && old.split(':').slice(0, 2).join(':') === `${size}:${mtime}`) ? old : fresh;
 }
 
+/** The configuration a load checks with: the defaults where an invalid one gave up (the server checks on; the CLI stops). */
+function effectiveConfig(loaded: LoadedConfig): PnoteConfig {
+  return loaded.fatal ? { ...DEFAULT_CONFIG, ...loaded.config, severity: loaded.config.severity } : loaded.config;
+}
+
+/** Everything of the configuration a check's results depend on, as one string (see {@link Workspace.savedResults}). */
+function configKeyOf(loaded: LoadedConfig, corpusFolderExists: boolean): string {
+  return JSON.stringify([effectiveConfig(loaded), loaded.problems, loaded.fatal, corpusFolderExists]);
+}
+
 /** Runs `work` over `items` with at most `limit` promises pending. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -305,6 +316,12 @@ export class Workspace implements SymbolContext {
   private restoredNotes?: Map<string, Omit<NoteAst, 'text'>>;
   /** The digests of the trees in the cache file as last restored or saved (to save only when they change). */
   private savedNoteKeys = '';
+  /** The configuration of the last load, as the saved results record it (see {@link configKeyOf}). */
+  private configKey = '';
+  /** The metadata file's state when last read (with a cache only). */
+  private metadataState?: string;
+  /** The digest of the results last saved (to save them only when they change). */
+  private savedResultsDigest = '';
 
   // ---------------------------------------------------------------- loading
 
@@ -320,7 +337,7 @@ export class Workspace implements SymbolContext {
 
   private async loadAll(progress?: Progress): Promise<void> {
     const loaded = await loadConfig(this.fs, this.settings);
-    this.config = loaded.fatal ? { ...DEFAULT_CONFIG, ...loaded.config, severity: loaded.config.severity } : loaded.config;
+    this.config = effectiveConfig(loaded);
     this.configProblems = loaded.problems;
     this.configFatal = loaded.fatal;
     for (const path of this.fileProblems.keys()) {
@@ -346,6 +363,7 @@ export class Workspace implements SymbolContext {
     this.sourceMentionMemo.clear();
     await this.loadMetadata();
     this.corpusFolderExists = await this.isCorpusFolder();
+    this.configKey = configKeyOf(loaded, this.corpusFolderExists);
 
     const sourcePaths = await this.listFiles(this.config.corpus, SOURCE_EXTENSIONS, false);
     const notePaths = await this.listFiles('', NOTE_EXTENSION, true);
@@ -473,11 +491,14 @@ export class Workspace implements SymbolContext {
 
   private async loadMetadata(): Promise<void> {
     this.metadata = new Map();
+    this.metadataState = undefined;
     const path = this.config.metadata;
     if (!path || (await this.fs.stat(path))?.type !== 'file') {
       return;
     }
-    const text = await this.readText(path);
+    const read = await this.readBytes(path, true);
+    this.metadataState = read?.fileState;
+    const text = read && this.decodeBytes(path, read.bytes);
     if (text === undefined) {
       return;
     }
@@ -489,10 +510,9 @@ export class Workspace implements SymbolContext {
   }
 
   /** Every file below `folder` whose name matches, skipping `node_modules`, `.git` and (for notes) the corpus. */
-  private async listFiles(folder: string, pattern: RegExp, skipCorpus: boolean): Promise<string[]> {
+  private async listFiles(folder: string, pattern: RegExp, skipCorpus: boolean, corpus = this.config.corpus, recordProblems = true): Promise<string[]> {
     const found: string[] = [];
     const seen = new Set<string>();
-    const corpus = this.config.corpus;
     const walk = async (dir: string): Promise<void> => {
       const real = await this.fs.realpath(dir);
       if (real === undefined || seen.has(real)) {
@@ -503,7 +523,9 @@ export class Workspace implements SymbolContext {
       try {
         entries = await this.fs.readDirectory(dir);
       } catch (e) {
-        this.addFileProblem(dir || '.', 'unreadable-file', `The folder ${dir || '.'} cannot be read: ${(e as Error).message}`);
+        if (recordProblems) {
+          this.addFileProblem(dir || '.', 'unreadable-file', `The folder ${dir || '.'} cannot be read: ${(e as Error).message}`);
+        }
         return;
       }
       const subfolders: string[] = [];
@@ -602,6 +624,141 @@ export class Workspace implements SymbolContext {
     return true;
   }
 
+  // ---------------------------------------------------------------- saved results
+
+  /** What saved results must have been saved under: the product's and the parser's versions. */
+  private resultsContext(): string {
+    return `${this.cache?.context ?? ''} ${parserContext()}`;
+  }
+
+  /**
+   * The diagnostics the last complete check saved, when the workspace has not changed
+   * since: same configuration, the same corpus files with the same size and
+   * modification time (read at least {@link RACY_MS} after it, as for the index), the
+   * same notes with the same bytes (read and digested now). Undefined otherwise, or
+   * without saved results. Cheap next to a load (the index is not read) and changes
+   * nothing: a warm start can show these while {@link load} runs.
+   */
+  async savedResults(): Promise<SavedResults | undefined> {
+    const cache = this.cache;
+    if (!cache?.readResults) {
+      return undefined;
+    }
+    const bytes = await cache.readResults().catch(() => undefined);
+    const record = bytes && decodeResults(bytes, this.resultsContext(), (chunks) => cache.digest(chunks));
+    if (!record) {
+      return undefined;
+    }
+    const loaded = await loadConfig(this.fs, this.settings);
+    const config = effectiveConfig(loaded);
+    const corpusExists = config.corpus === '' || (await this.fs.stat(config.corpus))?.type === 'directory';
+    if (configKeyOf(loaded, corpusExists) !== record.config) {
+      return undefined;
+    }
+    const sources = await this.listFiles(config.corpus, SOURCE_EXTENSIONS, false, config.corpus, false);
+    if (config.metadata && (await this.fs.stat(config.metadata))?.type === 'file') {
+      sources.push(config.metadata);
+    }
+    sources.sort();
+    if (sources.length !== record.sources.length) {
+      return undefined;
+    }
+    for (const [i, [path, state]] of record.sources.entries()) {
+      const stat = sources[i] === path ? await this.fs.stat(path) : undefined;
+      if (stat?.type !== 'file' || !unchangedSince(state, stat.size, stat.mtime)) {
+        return undefined;
+      }
+    }
+    const notes = await this.listFiles('', NOTE_EXTENSION, true, config.corpus, false);
+    if (notes.length !== record.notes.length || record.notes.some(([path], i) => notes[i] !== path)) {
+      return undefined;
+    }
+    let same = true;
+    await pool(record.notes, READ_CONCURRENCY, async ([path, digest]) => {
+      if (same) {
+        const bytes = await this.fs.readFile(path).catch(() => undefined);
+        if (bytes === undefined || cache.digest([bytes]) !== digest) {
+          same = false;
+        }
+      }
+    });
+    if (!same) {
+      return undefined;
+    }
+    const noteDigests = new Map(record.notes);
+    const encoder = new TextEncoder();
+    return {
+      diagnostics: new Map(record.files),
+      holdsNote: (path, text) => {
+        const digest = noteDigests.get(path);
+        return digest !== undefined && cache.digest([encoder.encode(text)]) === digest;
+      },
+    };
+  }
+
+  /**
+   * Saves every file's diagnostics with what they were computed from (see
+   * {@link savedResults}), when the workspace is fully known: every corpus file, the
+   * metadata file and every note read with its state or digest, and every note open
+   * in an editor holding the text its file holds. Resolves to whether it wrote;
+   * rejects when writing failed.
+   */
+  async saveResults(): Promise<boolean> {
+    const cache = this.cache;
+    if (!cache?.writeResults || this.loading) {
+      return false;
+    }
+    this.refreshStale();
+    const sources: Array<[string, string]> = [];
+    for (const path of this.corpusFiles.keys()) {
+      const state = this.fileStates.get(path);
+      if (state === undefined) {
+        return false; // unreadable, or read without a state: nothing to vouch with
+      }
+      sources.push([path, state]);
+    }
+    if (this.config.metadata && this.metadataState !== undefined) {
+      sources.push([this.config.metadata, this.metadataState]);
+    } else if (this.config.metadata && (await this.fs.stat(this.config.metadata)) !== undefined) {
+      return false; // a metadata file that could not be read
+    }
+    const notes: Array<[string, string]> = [];
+    for (const note of this.notes.values()) {
+      let digest = note.digest;
+      if (note.version !== undefined || digest === undefined) {
+        // Open in an editor: only when the file holds the same text.
+        const bytes = await this.fs.readFile(note.path).catch(() => undefined);
+        const decoded = bytes && decodeText(bytes, Number.MAX_SAFE_INTEGER);
+        if (!decoded || !('text' in decoded) || decoded.text !== note.text) {
+          return false;
+        }
+        digest = cache.digest([bytes]);
+      }
+      notes.push([note.path, digest]);
+    }
+    if ([...this.fileProblems.keys()].some((path) => this.isNote(path))) {
+      return false; // an unreadable note
+    }
+    const files: ResultsRecord['files'] = [];
+    this.prepareAll();
+    for (const path of this.diagnosticPaths()) {
+      const diagnostics = this.diagnostics(path);
+      if (diagnostics.length > 0) {
+        files.push([path, diagnostics]);
+      }
+    }
+    const byPath = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+    const record: ResultsRecord = { context: this.resultsContext(), config: this.configKey, sources: sources.sort(byPath), notes: notes.sort(byPath), files };
+    const bytes = encodeResults(record, (chunks) => cache.digest(chunks));
+    const digest = cache.digest([bytes]);
+    if (digest === this.savedResultsDigest) {
+      return false;
+    }
+    await cache.writeResults(bytes);
+    this.savedResultsDigest = digest;
+    return true;
+  }
+
   /**
    * Reads a note or a corpus file: its text and, with a cache, the digest of its bytes
    * (a source's tag in the index, a note's key for its tree); undefined when it cannot
@@ -663,14 +820,26 @@ export class Workspace implements SymbolContext {
       if (result) {
         if (result.problem !== undefined) {
           this.undecodable(path, result.problem);
-          this.registerCorpusFile(path, undefined);
+          this.registerUnusable(path, read);
         } else {
           this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds, fingerprints: result.fingerprints });
         }
         continue;
       }
       const text = read.bytes instanceof Uint8Array ? this.decodeBytes(path, read.bytes) : undefined;
-      this.registerCorpusFile(path, text !== undefined ? { ...read, text } : undefined);
+      if (text === undefined) {
+        this.registerUnusable(path, read);
+      } else {
+        this.registerCorpusFile(path, { ...read, text });
+      }
+    }
+  }
+
+  /** Records a corpus file read but not valid text (its state kept: the saved results vouch for it too). */
+  private registerUnusable(path: string, read: Read | undefined): void {
+    this.registerCorpusFile(path, undefined);
+    if (read?.fileState !== undefined) {
+      this.fileStates.set(path, read.fileState);
     }
   }
 
@@ -899,7 +1068,11 @@ export class Workspace implements SymbolContext {
       if (change !== 'deleted') {
         const read = await this.readBytes(path, true);
         const text = read && this.decodeBytes(path, read.bytes);
-        this.registerCorpusFile(path, read && text !== undefined ? { ...read, text } : undefined);
+        if (read && text !== undefined) {
+          this.registerCorpusFile(path, { ...read, text });
+        } else {
+          this.registerUnusable(path, read);
+        }
       }
       this.invalidateQuotes(keyOf(path));
       return 'corpus';
