@@ -244,6 +244,12 @@ describe('index cache', () => {
       await cache.write([Uint8Array.of(5, 6, 7, 8)]);
       assert.deepEqual([...(await cache.read())!], [5, 6, 7, 8]);
       assert.deepEqual(fs.readdirSync(path.join(dir, 'nested')), [path.basename(cache.file)], 'one file, no temporary left');
+      // The saved results: a file of their own beside the index.
+      assert.equal(await cache.readResults(), undefined);
+      await cache.writeResults(Uint8Array.of(9, 8));
+      assert.deepEqual([...(await cache.readResults())!], [9, 8]);
+      assert.deepEqual([...(await cache.read())!], [5, 6, 7, 8], 'the index untouched');
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'nested')).sort(), [path.basename(cache.file), path.basename(cache.resultsFile)].sort());
       assert.match(cache.digest([Uint8Array.of(1)]), /^[0-9a-f]{40}$/);
       assert.notEqual(FileIndexCache.forWorkspace(dir, '/other/workspace', '1.2.3').file, cache.file);
       assert.match(cache.context, /1\.2\.3/);
@@ -254,6 +260,7 @@ describe('index cache', () => {
       for (let i = 0; i < MAX_CACHE_FILES + 4; i++) {
         const file = path.join(crowded, `old-${String(i).padStart(2, '0')}.pnix`);
         fs.writeFileSync(file, 'x');
+        fs.writeFileSync(file.replace(/\.pnix$/, '.pres'), 'r');
         fs.utimesSync(file, new Date(1_000_000 + i * 1000), new Date(1_000_000 + i * 1000));
       }
       fs.writeFileSync(path.join(crowded, 'notes.txt'), 'not ours');
@@ -263,6 +270,11 @@ describe('index cache', () => {
       assert.equal(left.filter((f) => f.endsWith('.pnix')).length, MAX_CACHE_FILES);
       assert.ok(left.includes(path.basename(newest.file)) && left.includes('notes.txt'));
       assert.ok(!left.includes('old-00.pnix') && left.includes(`old-${String(MAX_CACHE_FILES + 3).padStart(2, '0')}.pnix`), left.join(' '));
+      assert.deepEqual(
+        left.filter((f) => f.endsWith('.pres')),
+        left.filter((f) => f.endsWith('.pnix') && f !== path.basename(newest.file)).map((f) => f.replace(/\.pnix$/, '.pres')),
+        'saved results go with their index',
+      );
 
       const blocked = FileIndexCache.forWorkspace(path.join(dir, 'nested', path.basename(cache.file)), '/w', '1');
       await assert.rejects(blocked.write([Uint8Array.of(1)]), 'a cache folder that is a file: the write fails, cleanly');

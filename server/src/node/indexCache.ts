@@ -1,9 +1,10 @@
 /**
  * The on-disk corpus index cache on Node's `fs`: one file per workspace in a cache
  * folder outside the workspace (the extension's storage, or the CLI's cache folder),
- * written atomically (a temporary file renamed over the old one). SHA-1 digests
- * the sources' bytes and checks the file's integrity (not a security boundary:
- * the folder is the user's own).
+ * written atomically (a temporary file renamed over the old one), with the saved
+ * results of the last check in a small file beside it (`.pres`, see
+ * workspace/savedResults.ts). SHA-1 digests the sources' bytes and checks the
+ * files' integrity (not a security boundary: the folder is the user's own).
  */
 import * as crypto from 'crypto';
 import { createHash } from 'crypto';
