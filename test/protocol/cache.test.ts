@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { URI } from 'vscode-uri';
 import { CORPUS, REGISTRY } from '../unit/helpers';
 import { TestClient } from './lspClient';
 
@@ -23,16 +23,7 @@ describe('language server over stdio (index cache)', () => {
   const saved = () => fs.readdirSync(dir).filter((f) => f.endsWith('.pnix'));
 
   it('saves the index once requests pause, not while they keep coming, and a second start uses it', async () => {
-    // Files last modified an hour ago: the cache may vouch for them without reading
-    // them (a file modified just before it is read is read at every start, and the
-    // cache saved again once it can vouch for it).
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-lsp-'));
-    const anHourAgo = new Date(Date.now() - 3600_000);
-    for (const [rel, text] of Object.entries(FILES)) {
-      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-      fs.writeFileSync(path.join(root, rel), text);
-      fs.utimesSync(path.join(root, rel), anHourAgo, anHourAgo);
-    }
+    const root = workspaceOf(FILES);
     const client = await TestClient.start({}, { initializationOptions: { cacheDirectory: dir }, root });
     try {
       await client.open('n.pnote');
@@ -67,22 +58,13 @@ describe('language server over stdio (index cache)', () => {
   });
 
   describe('saved results (a warm start shows them while the index loads)', () => {
-    /** A note with problems (a misquote, an unknown entity), and one that mentions what it defines. */
+    /** A note with problems (a misquote, an unknown entity), and another note with one (a quotation cited to the wrong source). */
     const WARM = {
       ...FILES,
       'n.pnote': 'See @pompeo: «Pékin a nié ces accusations» [@a].\n«Le programme compte six volets» [@a]\nAnd @nobody.\n',
       'm.pnote': 'Also «Pékin a nié ces accusations avec fermeté» [@b].\n',
     };
-    function workspace(): string {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-lsp-'));
-      const anHourAgo = new Date(Date.now() - 3600_000);
-      for (const [rel, text] of Object.entries(WARM)) {
-        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-        fs.writeFileSync(path.join(root, rel), text);
-        fs.utimesSync(path.join(root, rel), anHourAgo, anHourAgo);
-      }
-      return root;
-    }
+    const workspace = () => workspaceOf(WARM);
     /** Starts, opens n.pnote, waits for the load's publication, stops; resolves to every file's final diagnostics. */
     async function firstStart(root: string): Promise<Map<string, unknown[]>> {
       const client = await TestClient.start({}, { initializationOptions: { cacheDirectory: dir }, root });
@@ -166,6 +148,23 @@ describe('language server over stdio (index cache)', () => {
   });
 });
 
+/**
+ * A new workspace folder with `files`, last modified an hour ago: the cache may vouch
+ * for them without reading them (a file modified just before it is read is read at
+ * every start, and the cache saved again once it can vouch for it).
+ */
+function workspaceOf(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pnote-lsp-'));
+  const anHourAgo = new Date(Date.now() - 3600_000);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+    fs.utimesSync(path.join(root, rel), anHourAgo, anHourAgo);
+  }
+  return root;
+}
+
+/** The URI the test client gives a workspace file. */
 function URI_OF(root: string, rel: string): string {
-  return pathToFileURL(path.join(root, rel)).toString();
+  return URI.file(path.join(root, rel)).toString();
 }
