@@ -104,19 +104,25 @@ describe('language server over stdio (index cache)', () => {
       }
     });
 
-    it('in pull mode, a diagnostic request during the load is answered with them', async () => {
+    it('in pull mode, document and workspace diagnostic requests during the load are answered with them', async () => {
       const root = workspace();
       const final = await firstStart(root);
       const second = await TestClient.start({}, { pull: true, initializationOptions: { cacheDirectory: dir }, root });
+      type WorkspaceReport = { items: Array<{ uri: string; items: unknown[] }> };
+      const byUri = (report: WorkspaceReport) => new Map(report.items.filter((i) => i.items.length > 0).map((i) => [i.uri, i.items]));
       try {
         await second.open('n.pnote');
         const answer = await second.request<{ items: unknown[] }>('textDocument/diagnostic', { textDocument: { uri: second.uri('n.pnote') } });
+        const whole = await second.request<WorkspaceReport>('workspace/diagnostic', { previousResultIds: [] });
         const endedBefore = second.progress.some((p) => p.kind === 'end');
         await second.waitFor('the load over', () => second.progress.some((p) => p.kind === 'end'));
         const after = await second.request<{ items: unknown[] }>('textDocument/diagnostic', { textDocument: { uri: second.uri('n.pnote') } });
+        const wholeAfter = await second.request<WorkspaceReport>('workspace/diagnostic', { previousResultIds: [] });
         assert.equal(endedBefore, false, 'answered before the load was over');
         assert.deepEqual(answer.items, after.items, 'the same as the load’s');
         assert.deepEqual(after.items, final.get(second.uri('n.pnote')), 'and as the first start’s');
+        assert.deepEqual(byUri(whole), byUri(wholeAfter), 'the whole workspace: the same as the load’s');
+        assert.ok(byUri(whole).size >= 2, 'both notes with problems');
       } finally {
         await second.stop();
       }

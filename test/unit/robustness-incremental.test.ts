@@ -24,6 +24,8 @@ import { CORPUS, MemoryCache, REGISTRY } from './helpers';
 
 const LONG = process.env.PNOTE_LONG === '1';
 const RUNS = Number(process.env.PNOTE_RUNS ?? (LONG ? 3_000 : 60));
+/** Steps after which saved results were given back and compared with a fresh build. */
+let savedChecks = 0;
 const MAX_STEPS = LONG ? 30 : 8;
 const SEED = Number(process.env.PNOTE_SEED ?? 5_2026);
 
@@ -408,6 +410,18 @@ async function runSteps(initial: Record<string, string | Uint8Array>, steps: Ste
     const restored = new MemoryCache();
     restored.bytes = session.cache.bytes;
     assertSameIndex(await freshSnapshot(session, restored), fresh, `restored from the cache ${context}`);
+    // Saved results (saved now when they can be, else left from an earlier step) are
+    // given back only while they hold: then they are the fresh diagnostics.
+    await session.service.saveResults();
+    const saved = await createLanguageService({ fs: session.fs, cache: session.cache }).savedResults();
+    if (saved && [...session.open].every(([path, text]) => !session.service.workspace.isNote(path) || saved.holdsNote(path, text))) {
+      for (const path of new Set([...saved.diagnostics.keys(), ...fresh.diagnostics.keys()])) {
+        // JSON on both sides: an optional property left undefined is absent, as on the wire.
+        const expected = JSON.stringify(JSON.parse(diagnosticsOf(fresh, path)));
+        assert.equal(JSON.stringify(saved.diagnostics.get(path) ?? []), expected, `saved results of ${path} ${context}`);
+      }
+      savedChecks++;
+    }
     for (const path of new Set([...before.diagnostics.keys(), ...after.diagnostics.keys()])) {
       if (diagnosticsOf(before, path) !== diagnosticsOf(after, path)) {
         assert.ok(changed.has(path), `${path} changed its diagnostics but is not among the changed paths ${context}`);
@@ -434,8 +448,9 @@ describe('robustness: incremental updates equal a fresh build', function () {
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     if (LONG) {
-      console.log(`      incremental fuzz: ${RUNS} runs of up to ${MAX_STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED})`);
+      console.log(`      incremental fuzz: ${RUNS} runs of up to ${MAX_STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}); saved results compared after ${savedChecks} steps`);
     }
+    assert.ok(savedChecks >= RUNS / 4, `saved results were compared after ${savedChecks} steps only`);
   });
 
   it('after a same-length edit that moves a definition to another line (found by the long fuzz)', async () => {

@@ -478,11 +478,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       folder.savedLookup = new Promise<void>((resolve) => (lookedUp = resolve));
       folder.ready = loadFolder(folder, lookedUp).catch((e: unknown) => connection.console.error(`Policy Notes: indexing ${folder.uri.fsPath} failed: ${(e as Error).stack ?? String(e)}`));
       // Once everything is published (publishAll also has what features need built),
-      // and once the user pauses, the index is saved for the next start (writing
-      // 150 MB competes for the CPU with what they are typing; at shutdown it is saved
-      // at once).
-      // The results (a few megabytes) are saved at once, while every open note still
-      // holds its file's text.
+      // the results are saved at once (a few megabytes, while every open note still
+      // holds its file's text), and once the user pauses, the index too (writing 150 MB
+      // competes for the CPU with what they are typing; at shutdown both are saved at once).
       void folder.ready
         .then(() => publishAll(folder))
         .then(() => save(folder, false))
@@ -740,6 +738,16 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     guard('workspace/diagnostic', async () => {
       const items = [];
       for (const folder of folders) {
+        await folder.savedLookup;
+        const saved = savedHold(folder);
+        if (saved) {
+          // While the load runs: the saved results (see showSaved); the load's end asks the client to pull again.
+          for (const [path, list] of saved.diagnostics) {
+            const version = documents.get(uriOf(folder, path))?.version ?? null;
+            items.push({ kind: 'full' as const, uri: uriOf(folder, path), version, items: list.map((d) => toLsp(folder, d)) });
+          }
+          continue;
+        }
         await folder.ready;
         for (const file of folder.service.allDiagnostics()) {
           const note = folder.service.workspace.notes.get(file.path);
