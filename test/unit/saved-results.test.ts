@@ -121,6 +121,40 @@ describe('saved results (a warm start)', () => {
     assert.ok(await savedFor(fs, cache));
   });
 
+  it('are not saved when an open note is edited while the files are read', async () => {
+    /** Holds the read of `held` until `release()`. */
+    class GatedFileSystem extends MemoryFileSystem {
+      held = '';
+      private gate?: Promise<void>;
+      release: () => void = () => undefined;
+      hold(path: string): void {
+        this.held = path;
+        this.gate = new Promise((resolve) => (this.release = resolve));
+      }
+      override async readFile(path: string): Promise<Uint8Array> {
+        if (path === this.held) {
+          await this.gate;
+        }
+        return super.readFile(path);
+      }
+    }
+    const fs = new GatedFileSystem();
+    for (const [p, text] of Object.entries(FILES)) {
+      fs.write(p, text, LONG_AGO);
+    }
+    const cache = new MemoryCache();
+    const service = await loaded(fs, cache);
+    service.setNoteText('a.pnote', FILES['a.pnote'], 1);
+    service.setNoteText('b.pnote', FILES['b.pnote'], 1);
+    fs.hold('b.pnote');
+    const saving = service.saveResults();
+    await new Promise((resolve) => setTimeout(resolve, 10)); // a.pnote's file read and compared by now
+    service.setNoteText('a.pnote', 'Now only @nobody.\n', 2);
+    fs.release();
+    assert.equal(await saving, false, 'the edit came between the check and the diagnostics');
+    assert.equal(cache.results, undefined);
+  });
+
   it('are not saved while a note cannot be read', async () => {
     const fs = workspace({ ...FILES, 'bad.pnote': '' });
     fs.write('bad.pnote', new Uint8Array([0xff, 0xfe, 0x41]), LONG_AGO);

@@ -708,6 +708,22 @@ export class Workspace implements SymbolContext {
     if (!cache?.writeResults || this.loading) {
       return false;
     }
+    // What is read from disk first: the files of the notes open in an editor, and
+    // whether a metadata file without a state is there.
+    const onDisk = new Map<string, { text: string; digest: string } | undefined>();
+    for (const note of this.notes.values()) {
+      if (note.version !== undefined || note.digest === undefined) {
+        const bytes = await this.fs.readFile(note.path).catch(() => undefined);
+        const decoded = bytes && decodeText(bytes, Number.MAX_SAFE_INTEGER);
+        onDisk.set(note.path, decoded && 'text' in decoded ? { text: decoded.text, digest: cache.digest([bytes]) } : undefined);
+      }
+    }
+    const unreadMetadata = this.config.metadata !== undefined && this.metadataState === undefined && (await this.fs.stat(this.config.metadata)) !== undefined;
+    // From here on without waiting: an edit or a file event cannot come between what is
+    // checked and the diagnostics computed from it.
+    if (this.loading || unreadMetadata) {
+      return false; // a load began meanwhile; a metadata file that could not be read
+    }
     this.refreshStale();
     const sources: Array<[string, string]> = [];
     for (const path of this.corpusFiles.keys()) {
@@ -719,20 +735,17 @@ export class Workspace implements SymbolContext {
     }
     if (this.config.metadata && this.metadataState !== undefined) {
       sources.push([this.config.metadata, this.metadataState]);
-    } else if (this.config.metadata && (await this.fs.stat(this.config.metadata)) !== undefined) {
-      return false; // a metadata file that could not be read
     }
     const notes: Array<[string, string]> = [];
     for (const note of this.notes.values()) {
       let digest = note.digest;
       if (note.version !== undefined || digest === undefined) {
         // Open in an editor: only when the file holds the same text.
-        const bytes = await this.fs.readFile(note.path).catch(() => undefined);
-        const decoded = bytes && decodeText(bytes, Number.MAX_SAFE_INTEGER);
-        if (!decoded || !('text' in decoded) || decoded.text !== note.text) {
+        const disk = onDisk.get(note.path);
+        if (disk?.text !== note.text) {
           return false;
         }
-        digest = cache.digest([bytes]);
+        digest = disk.digest;
       }
       notes.push([note.path, digest]);
     }
