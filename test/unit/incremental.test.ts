@@ -100,6 +100,41 @@ describe('incremental updates', () => {
     assert.deepEqual(service.diagnostics('cites-a.pnote').map((d) => d.code), ['unknown-entity']);
   });
 
+  it('finds the notes an edit affects without looking at the others, and forgets replaced notes', async () => {
+    const many: Record<string, string> = { ...files };
+    for (let i = 0; i < 300; i++) {
+      many[`other-${i}.pnote`] = `Unrelated note ${i}: «Pékin a nié ces accusations» [@a].\n`;
+    }
+    many['mentions.pnote'] = '@pompeo and @nobody.\n';
+    const { service } = await workspaceOf(many);
+    service.allDiagnostics();
+    service.workspace.takeChangedPaths();
+    // The dependents of each key, as the workspace indexes them.
+    const index = () => (service.workspace as unknown as { dependents: Map<string, Set<{ path: string }>> }).dependents;
+    const size = () => [...index().values()].reduce((n, notes) => n + notes.size, 0);
+    const expected = () => [...service.workspace.notes.values()].reduce((n, note) => n + note.dependencies.size, 0);
+    assert.equal(size(), expected());
+    // 300 notes that depend on no key the edits touch: walking them all would be reading every note's dependencies.
+    const reads = { count: 0 };
+    for (const note of service.workspace.notes.values()) {
+      const has = note.dependencies.has.bind(note.dependencies);
+      note.dependencies.has = (key: string) => {
+        reads.count++;
+        return has(key);
+      };
+    }
+    for (let i = 0; i < 50; i++) {
+      service.setNoteText('registry.pnote', `::: entity pompeo\nname: Mike Pompeo ${i}\n:::\n`, i + 2);
+      assert.deepEqual(service.workspace.takeChangedPaths(), ['cites-a.pnote', 'mentions.pnote', 'registry.pnote'], `edit ${i}`);
+    }
+    assert.equal(reads.count, 0, 'no note was asked whether it depends on a changed key');
+    assert.equal(size(), expected(), 'replaced notes are not kept in the index');
+    // A new undefined id changes every id's suggestions: the notes mentioning an undefined one.
+    service.diagnostics('mentions.pnote');
+    service.setNoteText('registry.pnote', '::: entity pompeo\nname: Mike Pompeo\n:::\n::: entity nobodi\nname: Nobodi\n:::\n', 99);
+    assert.ok(service.workspace.takeChangedPaths().includes('mentions.pnote'));
+  });
+
   it('gives a quotation judged before the ranges of where it stands now', async () => {
     const { service } = await workspaceOf(files);
     const note = '«Les utilisateurs existants pourront continuer» [@b, ¶2].\n';

@@ -288,6 +288,10 @@ export class Workspace implements SymbolContext {
   private aliasIndex?: Map<string, EntitySymbol[]>;
   private closest?: { entity: ClosestStrings; event: ClosestStrings };
   private sourceMentionMemo = new Map<string, boolean>();
+  /** The notes that depend on each key (see NoteState.dependencies), kept with the symbol table. */
+  private readonly dependents = new Map<string, Set<NoteState>>();
+  /** The notes whose definition problems depend on every id (see NoteState.dependsOnAllIds). */
+  private readonly allIdsDependents = new Set<NoteState>();
   /** Keys (see NoteState.dependencies) changed by the update in progress. */
   private readonly changedKeys = new Set<string>();
   /** True while {@link load} rebuilds everything. */
@@ -1225,22 +1229,18 @@ export class Workspace implements SymbolContext {
       this.changedKeys.clear(); // while loading, every note is new: nothing cached to drop
       return;
     }
-    const all = this.changedKeys.has('*');
-    for (const note of this.notes.values()) {
-      let stale = all && note.dependsOnAllIds === true;
-      if (!stale) {
-        for (const key of this.changedKeys) {
-          if (note.dependencies.has(key)) {
-            stale = true;
-            break;
-          }
-        }
+    // The notes that depend on a changed key, from the index of dependents: an edit's
+    // cost does not grow with the number of notes.
+    const stale = new Set<NoteState>(this.changedKeys.has('*') ? this.allIdsDependents : []);
+    for (const key of this.changedKeys) {
+      for (const note of this.dependents.get(key) ?? []) {
+        stale.add(note);
       }
-      if (stale) {
-        note.definitionProblems = undefined;
-        note.diagnostics = undefined;
-        this.changedPaths.add(note.path);
-      }
+    }
+    for (const note of stale) {
+      note.definitionProblems = undefined;
+      note.diagnostics = undefined;
+      this.changedPaths.add(note.path);
     }
     this.changedKeys.clear();
   }
@@ -1274,6 +1274,13 @@ export class Workspace implements SymbolContext {
   }
 
   private learnSymbols(note: NoteState): void {
+    for (const key of note.dependencies) {
+      let notes = this.dependents.get(key);
+      if (!notes) {
+        this.dependents.set(key, (notes = new Set()));
+      }
+      notes.add(note);
+    }
     for (const symbol of note.symbols) {
       const list = this.symbolsById.get(symbol.id) ?? [];
       list.push(symbol);
@@ -1291,6 +1298,14 @@ export class Workspace implements SymbolContext {
   }
 
   private forgetSymbols(note: NoteState): void {
+    for (const key of note.dependencies) {
+      const notes = this.dependents.get(key);
+      notes?.delete(note);
+      if (notes?.size === 0) {
+        this.dependents.delete(key);
+      }
+    }
+    this.allIdsDependents.delete(note);
     for (const symbol of note.symbols) {
       const list = (this.symbolsById.get(symbol.id) ?? []).filter((s) => s !== symbol);
       if (list.length === 0) {
@@ -1401,6 +1416,11 @@ export class Workspace implements SymbolContext {
       if (!note.definitionProblems) {
         note.definitionProblems = checkDefinitions(note.ast, note.symbols, this);
         note.dependsOnAllIds = note.definitionProblems.some((p) => p.code === 'unknown-entity' || p.code === 'unknown-event');
+        if (note.dependsOnAllIds) {
+          this.allIdsDependents.add(note);
+        } else {
+          this.allIdsDependents.delete(note);
+        }
       }
       const problems: NoteProblem[] = [
         ...note.ast.errors.map((e) => ({ span: e.span, code: e.code, message: e.message, severity: e.severity })),
