@@ -26,6 +26,8 @@ const LONG = process.env.PNOTE_LONG === '1';
 const RUNS = Number(process.env.PNOTE_RUNS ?? (LONG ? 3_000 : 60));
 /** Steps after which saved results were given back and compared with a fresh build. */
 let savedChecks = 0;
+/** Restarts whose load adopted saved results (the steps after them then start from those). */
+let adoptions = 0;
 const MAX_STEPS = LONG ? 30 : 8;
 const SEED = Number(process.env.PNOTE_SEED ?? 5_2026);
 
@@ -100,7 +102,8 @@ type Step =
   | { kind: 'rename-source'; from: number; to: number }
   | { kind: 'config'; config: number }
   | { kind: 'metadata'; metadata: number }
-  | { kind: 'checkout'; seed: number; count: number };
+  | { kind: 'checkout'; seed: number; count: number }
+  | { kind: 'restart' };
 
 const note = fc.nat(NOTES.length - 1);
 const offset = fc.nat(2_000);
@@ -119,6 +122,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('config' as const), config: fc.nat(CONFIGS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('metadata' as const), metadata: fc.nat(METADATA.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('checkout' as const), seed: fc.nat(10_000), count: fc.integer({ min: 10, max: LONG ? 1_000 : 60 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
 );
 
 const decoder = new TextDecoder();
@@ -126,7 +130,7 @@ const decoder = new TextDecoder();
 /** A workspace under test: the files on "disk", the editor's open texts, and the service following both. */
 class Session {
   readonly fs: MemoryFileSystem;
-  readonly service: LanguageService;
+  service: LanguageService;
   /** Texts of notes open in the editor, by path. */
   readonly open = new Map<string, string>();
   /** The editor's version of each open note. */
@@ -294,6 +298,25 @@ class Session {
       case 'checkout':
         await this.checkout(s.seed, s.count);
         return;
+      case 'restart':
+        await this.restart();
+        return;
+    }
+  }
+
+  /**
+   * The editor restarts the server: the old one saves at shutdown; the new one looks
+   * for saved results, loads (adopting them when they hold), then gets the open
+   * documents (syncOpen, after the step).
+   */
+  private async restart(): Promise<void> {
+    await this.service.saveIndex();
+    await this.service.saveResults();
+    this.service = createLanguageService({ fs: this.fs, cache: this.cache });
+    await this.service.savedResults();
+    await this.service.load();
+    if (this.service.workspace.indexOrigin.resultsAdopted) {
+      adoptions++;
     }
   }
 
@@ -448,9 +471,10 @@ describe('robustness: incremental updates equal a fresh build', function () {
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     if (LONG) {
-      console.log(`      incremental fuzz: ${RUNS} runs of up to ${MAX_STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}); saved results compared after ${savedChecks} steps`);
+      console.log(`      incremental fuzz: ${RUNS} runs of up to ${MAX_STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}); saved results compared after ${savedChecks} steps, adopted at ${adoptions} restarts`);
     }
     assert.ok(savedChecks >= RUNS / 4, `saved results were compared after ${savedChecks} steps only`);
+    assert.ok(adoptions >= RUNS / 20, `saved results were adopted at ${adoptions} restarts only`);
   });
 
   it('after a same-length edit that moves a definition to another line (found by the long fuzz)', async () => {

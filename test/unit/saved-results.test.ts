@@ -8,7 +8,8 @@ import { strict as assert } from 'node:assert';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/workspace/fs';
 import { decodeResults, encodeResults, type ResultsRecord } from '../../server/src/workspace/savedResults';
-import { CORPUS, MemoryCache, REGISTRY } from './helpers';
+import { Corpus } from '../../server/src/corpus/corpus';
+import { CORPUS, countingCalls, MemoryCache, REGISTRY } from './helpers';
 
 /** Old enough that a read now is not racy (see RACY_MS in workspace.ts). */
 const LONG_AGO = Date.now() - 60_000;
@@ -121,6 +122,71 @@ describe('saved results (a warm start)', () => {
     assert.ok(await savedFor(fs, cache));
   });
 
+  describe('adopted by the load that follows', () => {
+    /** A new service that looks for saved results, then loads (as the server starts). */
+    async function warmStart(fs: MemoryFileSystem, cache: MemoryCache): Promise<LanguageService> {
+      const service = createLanguageService({ fs, cache });
+      await service.savedResults();
+      await service.load();
+      return service;
+    }
+    async function saved(fs: MemoryFileSystem): Promise<MemoryCache> {
+      const cache = new MemoryCache();
+      await (await loaded(fs, cache)).saveResults();
+      return cache;
+    }
+    const fresh = async (fs: MemoryFileSystem) => expected(await loaded(fs, new MemoryCache()));
+
+    it('as the notes’ diagnostics, judging no quotation, when the load finds what they record', async () => {
+      const fs = workspace();
+      const cache = await saved(fs);
+      const reference = await fresh(fs);
+      await countingCalls(Corpus.prototype, 'quickExact', async (calls) => {
+        const service = await warmStart(fs, cache);
+        assert.equal(service.workspace.indexOrigin.resultsAdopted, true);
+        assert.deepEqual(expected(service), reference);
+        assert.equal(calls(), 0, 'no quotation judged');
+      });
+    });
+
+    it('not when something changed between the check and the load', async () => {
+      const fs = workspace();
+      const cache = await saved(fs);
+      const service = createLanguageService({ fs, cache });
+      assert.ok(await service.savedResults());
+      fs.write('corpus/b.txt', FILES['corpus/b.txt'] + 'Le programme compte six volets.\n', LONG_AGO);
+      await service.load();
+      assert.equal(service.workspace.indexOrigin.resultsAdopted, undefined);
+      assert.deepEqual(expected(service), await fresh(fs));
+    });
+
+    it('then follow changes as a full check would: a new id changes suggestions, a new source settles a misquote, a definition a mention', async () => {
+      const fs = workspace();
+      const service = await warmStart(fs, await saved(fs));
+      assert.equal(service.workspace.indexOrigin.resultsAdopted, true);
+      // An entity close to the unknown mention: its suggestions change.
+      fs.write('d.pnote', '::: entity nobodi\nname: Nobodi\nkind: person\n:::\n', Date.now());
+      await service.fileChanged('d.pnote', 'created');
+      assert.deepEqual(expected(service), await fresh(fs));
+      assert.ok(service.diagnostics('a.pnote').some((d) => d.code === 'unknown-entity' && d.message.includes('nobodi')));
+      // A new source holding a.pnote's wrong quotation word for word: now quoted from the wrong source.
+      fs.write('corpus/c.txt', 'Le programme compte six volets, dit-on.\n', Date.now());
+      await service.fileChanged('corpus/c.txt', 'created');
+      assert.deepEqual(expected(service), await fresh(fs));
+      assert.ok(service.diagnostics('a.pnote').some((d) => d.code === 'quote-wrong-source'));
+      // An entity for the unknown mention, in another note.
+      const note = '::: entity nobody\nname: Nobody\nkind: person\n:::\n';
+      fs.write('c.pnote', note, Date.now());
+      await service.fileChanged('c.pnote', 'created');
+      assert.deepEqual(expected(service), await fresh(fs));
+      assert.ok(!service.diagnostics('a.pnote').some((d) => d.code === 'unknown-entity'));
+      // An edit of the note itself.
+      service.setNoteText('b.pnote', 'Now: «Texte inventé» [@b]\n', 1);
+      fs.write('b.pnote', 'Now: «Texte inventé» [@b]\n', Date.now());
+      assert.deepEqual(expected(service), await fresh(fs));
+    });
+  });
+
   it('are not saved when an open note is edited while the files are read', async () => {
     /** Holds the read of `held` until `release()`. */
     class GatedFileSystem extends MemoryFileSystem {
@@ -184,7 +250,7 @@ describe('saved results (a warm start)', () => {
 
   it('decodes only what it encoded, under the same context', () => {
     const digest = (chunks: readonly Uint8Array[]) => new MemoryCache().digest(chunks);
-    const record: ResultsRecord = { context: 'c', config: '{}', sources: [['corpus/a.txt', '1:2:3']], notes: [['a.pnote', 'd']], files: [] };
+    const record: ResultsRecord = { context: 'c', config: '{}', sources: [['corpus/a.txt', '1:2:3']], notes: [['a.pnote', 'd']], files: [], quoteTrouble: ['a.pnote'], allIds: [] };
     const bytes = encodeResults(record, digest);
     assert.deepEqual(decodeResults(bytes, 'c', digest), record);
     assert.equal(decodeResults(bytes, 'other', digest), undefined);

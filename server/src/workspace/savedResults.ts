@@ -12,7 +12,7 @@
 import type { Diagnostic } from '../checks/diagnostic';
 
 /** Bumped whenever the record's layout or meaning changes. */
-export const RESULTS_FORMAT = 1;
+export const RESULTS_FORMAT = 2;
 const MAGIC = 'pnote-results';
 
 export interface ResultsRecord {
@@ -26,6 +26,14 @@ export interface ResultsRecord {
   notes: Array<[path: string, digest: string]>;
   /** The diagnostics of every file that has any. */
   files: Array<[path: string, diagnostics: Diagnostic[]]>;
+  /**
+   * What a load that adopts the results must know of each note besides its
+   * diagnostics (see `Workspace.adoptSavedResults`): the notes with a quotation or
+   * citation problem (a new source can settle those, whatever their severity), and
+   * the notes that mention an undefined id (a new id changes their suggestions).
+   */
+  quoteTrouble: string[];
+  allIds: string[];
 }
 
 type Digest = (chunks: readonly Uint8Array[]) => string;
@@ -59,8 +67,12 @@ export function decodeResults(bytes: Uint8Array, context: string, digest: Digest
     if (typeof value !== 'object' || value === null || value.context !== context || typeof value.config !== 'string') {
       return undefined;
     }
-    const { sources, notes, files } = value;
+    const { sources, notes, files, quoteTrouble, allIds } = value;
     if (
+      !Array.isArray(quoteTrouble) ||
+      !quoteTrouble.every(isString) ||
+      !Array.isArray(allIds) ||
+      !allIds.every(isString) ||
       !Array.isArray(sources) ||
       !sources.every((s) => isPair(s, isString)) ||
       !Array.isArray(notes) ||

@@ -57,6 +57,12 @@ export interface NoteState {
   dependencies: Set<string>;
   /** True when it mentions an undefined id, whose suggestions depend on every id. */
   dependsOnAllIds?: boolean;
+  /**
+   * For diagnostics adopted from saved results (see `Workspace.adoptSavedResults`),
+   * whose quotation problems are not known: whether it had any (a new source can
+   * settle those).
+   */
+  quoteTrouble?: boolean;
 }
 
 /** What other notes see of a definition: its type, id and fields (not its position). */
@@ -315,7 +321,7 @@ export class Workspace implements SymbolContext {
   ) {}
 
   /** How the last load got its corpus index: restored from the cache (how many sources and notes' trees reused) or built. */
-  indexOrigin: { restored: boolean; reused: number; notesReused: number } = { restored: false, reused: 0, notesReused: 0 };
+  indexOrigin: { restored: boolean; reused: number; notesReused: number; resultsAdopted?: boolean } = { restored: false, reused: 0, notesReused: 0 };
   /** The notes' trees a restored cache holds, by digest; only while loading. */
   private restoredNotes?: Map<string, Omit<NoteAst, 'text'>>;
   /** The digests of the trees in the cache file as last restored or saved (to save only when they change). */
@@ -326,6 +332,8 @@ export class Workspace implements SymbolContext {
   private metadataState?: string;
   /** The digest of the results last saved (to save them only when they change). */
   private savedResultsDigest = '';
+  /** Saved results {@link savedResults} found to hold, for the next load to adopt (see {@link adoptSavedResults}). */
+  private checkedResults?: ResultsRecord;
 
   // ---------------------------------------------------------------- loading
 
@@ -487,6 +495,62 @@ export class Workspace implements SymbolContext {
     for (const [path, open] of openNotes) {
       this.setNote(path, open.text, open.version);
     }
+    this.adoptSavedResults();
+  }
+
+  /**
+   * When {@link savedResults} found saved results holding just before this load, and
+   * the load found the workspace as they record it (the same configuration, corpus
+   * files and states, notes and bytes; no note unreadable), their diagnostics become
+   * the notes' diagnostics, instead of checking every quotation again. A note is
+   * checked again when it, or what it depends on, changes, as after any check; a
+   * source changed behind an unchanged size and time is found out when its text is
+   * read, as for the index (docs/format.md).
+   */
+  private adoptSavedResults(): void {
+    const record = this.checkedResults;
+    this.checkedResults = undefined;
+    const cache = this.cache;
+    if (!record || !cache || record.config !== this.configKey || [...this.fileProblems.keys()].some((path) => this.notes.has(path) || this.isNote(path))) {
+      return;
+    }
+    const sources: Array<[string, string | undefined]> = [...this.corpusFiles.keys()].map((path) => [path, this.fileStates.get(path)]);
+    if (this.config.metadata && this.metadataState !== undefined) {
+      sources.push([this.config.metadata, this.metadataState]);
+    }
+    sources.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    // Each file as the load found it (its size and time, whenever it was read) is the one
+    // the results vouch for.
+    const same = ([path, state]: [string, string], i: number) => {
+      const [size, mtime] = (sources[i][1] ?? '').split(':').map(Number);
+      return sources[i][0] === path && sources[i][1] !== undefined && unchangedSince(state, size, mtime);
+    };
+    if (sources.length !== record.sources.length || !record.sources.every(same)) {
+      return;
+    }
+    const digests = new Map(record.notes);
+    if (digests.size !== this.notes.size) {
+      return;
+    }
+    const encoder = new TextEncoder();
+    for (const note of this.notes.values()) {
+      const digest = note.version === undefined ? note.digest : cache.digest([encoder.encode(note.text)]);
+      if (digest === undefined || digests.get(note.path) !== digest) {
+        return;
+      }
+    }
+    const files = new Map(record.files);
+    const trouble = new Set(record.quoteTrouble);
+    const allIds = new Set(record.allIds);
+    for (const note of this.notes.values()) {
+      note.diagnostics = files.get(note.path) ?? [];
+      note.quoteTrouble = trouble.has(note.path);
+      note.dependsOnAllIds = allIds.has(note.path);
+      if (note.dependsOnAllIds) {
+        this.allIdsDependents.add(note);
+      }
+    }
+    this.indexOrigin = { ...this.indexOrigin, resultsAdopted: true };
   }
 
   updateSettings(settings: ConfigSettings): void {
@@ -644,6 +708,7 @@ export class Workspace implements SymbolContext {
    * nothing: a warm start can show these while {@link load} runs.
    */
   async savedResults(): Promise<SavedResults | undefined> {
+    this.checkedResults = undefined;
     const cache = this.cache;
     if (!cache?.readResults) {
       return undefined;
@@ -689,6 +754,7 @@ export class Workspace implements SymbolContext {
     if (!same) {
       return undefined;
     }
+    this.checkedResults = record;
     const noteDigests = new Map(record.notes);
     const encoder = new TextEncoder();
     return {
@@ -764,8 +830,26 @@ export class Workspace implements SymbolContext {
         files.push([path, diagnostics]);
       }
     }
+    const quoteTrouble: string[] = [];
+    const allIds: string[] = [];
+    for (const note of this.notes.values()) {
+      if (note.quoteProblems ? note.quoteProblems.length > 0 : note.quoteTrouble === true) {
+        quoteTrouble.push(note.path);
+      }
+      if (note.dependsOnAllIds) {
+        allIds.push(note.path);
+      }
+    }
     const byPath = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-    const record: ResultsRecord = { context: this.resultsContext(), config: this.configKey, sources: sources.sort(byPath), notes: notes.sort(byPath), files };
+    const record: ResultsRecord = {
+      context: this.resultsContext(),
+      config: this.configKey,
+      sources: sources.sort(byPath),
+      notes: notes.sort(byPath),
+      files,
+      quoteTrouble: quoteTrouble.sort(),
+      allIds: allIds.sort(),
+    };
     const bytes = encodeResults(record, (chunks) => cache.digest(chunks));
     const digest = cache.digest([bytes]);
     if (digest === this.savedResultsDigest) {
@@ -1142,8 +1226,9 @@ export class Workspace implements SymbolContext {
    */
   private invalidateQuotes(key: string): void {
     for (const note of this.notes.values()) {
-      if (note.citedKeys.has(key) || (note.quoteProblems && note.quoteProblems.length > 0)) {
+      if (note.citedKeys.has(key) || (note.quoteProblems ? note.quoteProblems.length > 0 : note.quoteTrouble === true)) {
         note.quoteProblems = undefined;
+        note.quoteTrouble = undefined;
         note.diagnostics = undefined;
         this.changedPaths.add(note.path);
       }
@@ -1409,9 +1494,11 @@ export class Workspace implements SymbolContext {
     if (!note) {
       return [...fileLevel];
     }
-    if (!note.diagnostics || !note.quoteProblems || !note.definitionProblems) {
+    // Computed (the problems then cached too), or adopted from saved results.
+    if (!note.diagnostics) {
       if (!note.quoteProblems) {
         note.quoteProblems = checkQuotations(note.ast, { corpus: this.corpus, duplicateKeys: this.duplicateKeys, judge: this.judge });
+        note.quoteTrouble = undefined;
       }
       if (!note.definitionProblems) {
         note.definitionProblems = checkDefinitions(note.ast, note.symbols, this);
@@ -1488,8 +1575,8 @@ export class Workspace implements SymbolContext {
     let quotations = 0;
     for (const note of this.notes.values()) {
       quotations += note.ast.quotations.length;
-      if (note.quoteProblems) {
-        continue;
+      if (note.quoteProblems || note.diagnostics) {
+        continue; // judged, or diagnostics adopted from saved results
       }
       for (const quotation of note.ast.quotations) {
         if (quotation.citation !== undefined) {
