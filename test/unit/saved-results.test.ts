@@ -130,9 +130,12 @@ describe('saved results (a warm start)', () => {
       await service.load();
       return service;
     }
+    /** A first session that saved its index and its results (as the server does at shutdown). */
     async function saved(fs: MemoryFileSystem): Promise<MemoryCache> {
       const cache = new MemoryCache();
-      await (await loaded(fs, cache)).saveResults();
+      const first = await loaded(fs, cache);
+      await first.saveIndex();
+      await first.saveResults();
       return cache;
     }
     const fresh = async (fs: MemoryFileSystem) => expected(await loaded(fs, new MemoryCache()));
@@ -146,6 +149,9 @@ describe('saved results (a warm start)', () => {
         assert.equal(service.workspace.indexOrigin.resultsAdopted, true);
         assert.deepEqual(expected(service), reference);
         assert.equal(calls(), 0, 'no quotation judged');
+        const writes = cache.resultWrites;
+        assert.equal(await service.saveResults(), false, 'the same results: not written again');
+        assert.equal(cache.resultWrites, writes);
       });
     });
 

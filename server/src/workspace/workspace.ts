@@ -539,6 +539,15 @@ export class Workspace implements SymbolContext {
         return;
       }
     }
+    // Files read again (not in the index: a file that is not text) keep the state the
+    // results recorded, so that the same results are not saved again.
+    for (const [path, state] of record.sources) {
+      if (this.fileStates.has(path)) {
+        this.fileStates.set(path, state);
+      } else if (path === this.config.metadata) {
+        this.metadataState = state;
+      }
+    }
     const files = new Map(record.files);
     const trouble = new Set(record.quoteTrouble);
     const allIds = new Set(record.allIds);
@@ -755,6 +764,7 @@ export class Workspace implements SymbolContext {
       return undefined;
     }
     this.checkedResults = record;
+    this.savedResultsDigest = cache.digest([bytes]); // the same results are not written again
     const noteDigests = new Map(record.notes);
     const encoder = new TextEncoder();
     return {
