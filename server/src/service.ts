@@ -50,7 +50,8 @@ export interface LanguageService {
   /**
    * The diagnostics the last complete check saved, when nothing they depend on has
    * changed since (see `Workspace.savedResults`): what a warm start can show before
-   * {@link load} finishes. Changes nothing.
+   * {@link load} finishes. Changes nothing the service shows; the next {@link load}
+   * adopts them if it finds the workspace as they record it.
    */
   savedResults(): Promise<SavedResults | undefined>;
   /** Saves every file's diagnostics for {@link savedResults} (when they changed); resolves to whether it wrote. */

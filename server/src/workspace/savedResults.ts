@@ -18,9 +18,9 @@ const MAGIC = 'pnote-results';
 export interface ResultsRecord {
   /** The product's and the parser's versions: a record saved by another build is not used. */
   context: string;
-  /** The configuration the results were computed under (see `Workspace.configKey`). */
+  /** The configuration the results were computed under (see `configKeyOf` in workspace.ts). */
   config: string;
-  /** Every corpus file, sorted by path, with its state (`size:mtime:readAt`) when it was read. */
+  /** Every corpus file and the metadata file, sorted by path, with its state (`size:mtime:readAt`) when it was read. */
   sources: Array<[path: string, state: string]>;
   /** Every note, sorted by path, with the digest of its bytes on disk. */
   notes: Array<[path: string, digest: string]>;

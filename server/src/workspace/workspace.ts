@@ -714,7 +714,9 @@ export class Workspace implements SymbolContext {
    * modification time (read at least {@link RACY_MS} after it, as for the index), the
    * same notes with the same bytes (read and digested now). Undefined otherwise, or
    * without saved results. Cheap next to a load (the index is not read) and changes
-   * nothing: a warm start can show these while {@link load} runs.
+   * nothing the workspace shows: a warm start can show these while {@link load} runs,
+   * and that load adopts them if it finds the workspace as they record it (see
+   * {@link adoptSavedResults}).
    */
   async savedResults(): Promise<SavedResults | undefined> {
     this.checkedResults = undefined;
