@@ -292,7 +292,7 @@ export class Corpus {
   private readonly postingsMemo = new Map<number, number[]>();
   private postingsMemoSize = 0;
   /** Entries of a restored snapshot that no source claimed yet, by key. */
-  private readonly detached = new Map<string, { id: number; tag: string; fileState?: string; facts?: string }>();
+  private readonly detached = new Map<string, { id: number; tag: string }>();
   private changedSinceSnapshot = true;
   /** Source ids below this one come from a restored snapshot. */
   private restoredIdLimit = 0;
@@ -398,11 +398,11 @@ export class Corpus {
       if (tag !== undefined && restored.tag === tag) {
         this.sources[restored.id] = source;
         this.tags[restored.id] = tag;
-        if (fileState !== restored.fileState) {
+        if (fileState !== this.fileStates[restored.id]) {
           this.fileStates[restored.id] = fileState;
           this.changedSinceSnapshot = true;
         }
-        if (more.facts !== undefined && more.facts !== restored.facts) {
+        if (more.facts !== undefined && more.facts !== this.facts[restored.id]) {
           this.facts[restored.id] = more.facts;
           this.changedSinceSnapshot = true;
         }
@@ -641,7 +641,7 @@ export class Corpus {
       corpus.wordIds[entry.id] = snapshot.words[i];
       corpus.wordStarts[entry.id] = snapshot.starts[i];
       if (!entry.dead) {
-        corpus.detached.set(entry.key, { id: entry.id, tag: entry.tag, fileState: entry.fileState, facts: entry.facts });
+        corpus.detached.set(entry.key, { id: entry.id, tag: entry.tag });
         corpus.fileStates[entry.id] = entry.fileState;
         corpus.facts[entry.id] = entry.facts;
       }
@@ -664,7 +664,7 @@ export class Corpus {
    */
   detachedEntry(key: string): { tag: string; fileState?: string; facts?: string } | undefined {
     const entry = this.detached.get(key);
-    return entry && { tag: entry.tag, fileState: entry.fileState, facts: entry.facts };
+    return entry && { tag: entry.tag, fileState: this.fileStates[entry.id], facts: this.facts[entry.id] };
   }
 
   /** Forgets the restored entries that no {@link add} claimed (their files are gone or changed key). */

@@ -304,16 +304,27 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       .map((f) => f!.path);
     const openSet = new Set(open);
     for (const path of [...open, ...[...saved.diagnostics.keys()].filter((p) => !openSet.has(p))]) {
-      const uri = uriOf(folder, path);
-      const document = documents.get(uri);
-      const diagnostics = (saved.diagnostics.get(path) ?? []).map((d) => toLsp(folder, d));
-      const key = JSON.stringify(diagnostics);
-      if (folder.published.get(path) === key || (diagnostics.length === 0 && !document) || folder.saved !== saved) {
-        continue;
+      if (folder.saved !== saved) {
+        return; // dropped meanwhile (an open note's text changed), or the load is over
       }
-      folder.published.set(path, key);
-      await connection.sendDiagnostics({ uri, version: document?.version, diagnostics });
+      await publishFile(folder, path, saved.diagnostics.get(path) ?? [], documents.get(uriOf(folder, path))?.version);
     }
+  }
+
+  /**
+   * Publishes a file's diagnostics, unless they are what was last published for it or
+   * it is a file not open in the editor that never had any.
+   */
+  async function publishFile(folder: Folder, path: string, list: readonly Diagnostic[], version: number | undefined): Promise<void> {
+    const diagnostics = list.map((d) => toLsp(folder, d));
+    const key = JSON.stringify(diagnostics);
+    const uri = uriOf(folder, path);
+    const previous = folder.published.get(path);
+    if (previous === key || (previous === undefined && diagnostics.length === 0 && !documents.get(uri))) {
+      return;
+    }
+    folder.published.set(path, key);
+    await connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
   /**
@@ -357,21 +368,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         if (index === first.length) {
           service.workspace.prepareAll();
         }
-        const diagnostics = service.diagnostics(path).map((d) => toLsp(folder, d));
-        const key = JSON.stringify(diagnostics);
-        const uri = uriOf(folder, path);
-        const document = documents.get(uri);
-        const previous = folder.published.get(path);
-        // Unchanged, or clean and never published (a closed clean note): nothing to say.
-        if (previous === key || (previous === undefined && diagnostics.length === 0 && !document)) {
-          continue;
-        }
         const note = service.workspace.notes.get(path);
+        const document = documents.get(uriOf(folder, path));
         if (document && note?.version !== undefined && document.version !== note.version) {
-          continue; // computed for an older version: the change that made it stale schedules the next refresh
+          continue; // the service holds an older version: the change that made it stale schedules the next refresh
         }
-        folder.published.set(path, key);
-        await connection.sendDiagnostics({ uri, version: note?.version, diagnostics });
+        await publishFile(folder, path, service.diagnostics(path), note?.version);
       }
     }
     // Then, off the request path (after any request already waiting), what completion

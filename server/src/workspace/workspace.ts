@@ -514,11 +514,7 @@ export class Workspace implements SymbolContext {
     if (!record || !cache || record.config !== this.configKey || [...this.fileProblems.keys()].some((path) => this.notes.has(path) || this.isNote(path))) {
       return;
     }
-    const sources: Array<[string, string | undefined]> = [...this.corpusFiles.keys()].map((path) => [path, this.fileStates.get(path)]);
-    if (this.config.metadata && this.metadataState !== undefined) {
-      sources.push([this.config.metadata, this.metadataState]);
-    }
-    sources.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const sources = this.sourceStates();
     // Each file as the load found it (its size and time, whenever it was read) is the one
     // the results vouch for.
     const same = ([path, state]: [string, string], i: number) => {
@@ -731,8 +727,7 @@ export class Workspace implements SymbolContext {
     }
     const loaded = await loadConfig(this.fs, this.settings);
     const config = effectiveConfig(loaded);
-    const corpusExists = config.corpus === '' || (await this.fs.stat(config.corpus))?.type === 'directory';
-    if (configKeyOf(loaded, corpusExists) !== record.config) {
+    if (configKeyOf(loaded, await this.isCorpusFolder(config.corpus)) !== record.config) {
       return undefined;
     }
     const sources = await this.listFiles(config.corpus, SOURCE_EXTENSIONS, false, config.corpus, false);
@@ -779,6 +774,19 @@ export class Workspace implements SymbolContext {
   }
 
   /**
+   * The corpus files and the metadata file (when it was read), by path, with their
+   * states when read (undefined: read without one, or unreadable): what saved results
+   * record, and what a load must find to adopt them.
+   */
+  private sourceStates(): Array<[string, string | undefined]> {
+    const states: Array<[string, string | undefined]> = [...this.corpusFiles.keys()].map((path) => [path, this.fileStates.get(path)]);
+    if (this.config.metadata && this.metadataState !== undefined) {
+      states.push([this.config.metadata, this.metadataState]);
+    }
+    return states.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  /**
    * Saves every file's diagnostics with what they were computed from (see
    * {@link savedResults}), when the workspace is fully known: every corpus file, the
    * metadata file and every note read with its state or digest, and every note open
@@ -807,17 +815,11 @@ export class Workspace implements SymbolContext {
       return false; // a load began meanwhile; a metadata file that could not be read
     }
     this.refreshStale();
-    const sources: Array<[string, string]> = [];
-    for (const path of this.corpusFiles.keys()) {
-      const state = this.fileStates.get(path);
-      if (state === undefined) {
-        return false; // unreadable, or read without a state: nothing to vouch with
-      }
-      sources.push([path, state]);
+    const states = this.sourceStates();
+    if (states.some(([, state]) => state === undefined)) {
+      return false; // unreadable, or read without a state: nothing to vouch with
     }
-    if (this.config.metadata && this.metadataState !== undefined) {
-      sources.push([this.config.metadata, this.metadataState]);
-    }
+    const sources = states as Array<[string, string]>;
     const notes: Array<[string, string]> = [];
     for (const note of this.notes.values()) {
       let digest = note.digest;
@@ -856,7 +858,7 @@ export class Workspace implements SymbolContext {
     const record: ResultsRecord = {
       context: this.resultsContext(),
       config: this.configKey,
-      sources: sources.sort(byPath),
+      sources,
       notes: notes.sort(byPath),
       files,
       quoteTrouble: quoteTrouble.sort(),
@@ -1048,8 +1050,8 @@ export class Workspace implements SymbolContext {
 
   // ---------------------------------------------------------------- corpus
 
-  private async isCorpusFolder(): Promise<boolean> {
-    return this.config.corpus === '' || (await this.fs.stat(this.config.corpus))?.type === 'directory';
+  private async isCorpusFolder(corpus = this.config.corpus): Promise<boolean> {
+    return corpus === '' || (await this.fs.stat(corpus))?.type === 'directory';
   }
 
   isCorpusFile(path: string): boolean {
