@@ -36,6 +36,39 @@ describe('parseNote: front matter', () => {
     assert.deepEqual(mentionTexts(ast), ['@x']);
   });
 
+  it('points at the line where the YAML stops making sense', () => {
+    const { ast, spans } = parseMarked('---\ntitle: x\ntags: [a, b\n⟦next: c⟧\n---\n');
+    assert.deepEqual(codes(ast), ['invalid-front-matter']);
+    assert.deepEqual(ast.errors[0].span, spans[0]);
+    assert.match(ast.errors[0].message, /^Invalid front matter: \S/);
+  });
+
+  it('reports a key given twice', () => {
+    const ast = parseNote('---\ntitle: a\ntitle: b\n---\n');
+    assert.deepEqual(codes(ast), ['invalid-front-matter']);
+    assert.match(ast.errors[0].message, /duplicate/i);
+    assert.equal(at(ast, ast.errors[0].span), 'title: b');
+  });
+
+  it('reads an empty or comment-only front matter as null, without a problem', () => {
+    for (const yaml of ['', '\n', '# nothing yet\n', '  \n# a\n\n']) {
+      const ast = parseNote(`---\n${yaml}---\nBody`);
+      assert.equal(ast.frontMatter?.data, null, JSON.stringify(yaml));
+      assert.deepEqual(ast.errors, [], JSON.stringify(yaml));
+    }
+  });
+
+  it('keeps YAML 1.2 core values: dates and yes/no stay strings', () => {
+    const ast = parseNote('---\ndate: 2020-08-06\ndraft: yes\ncount: 3\nnone: ~\nflag: true\n---\n');
+    assert.deepEqual(ast.frontMatter?.data, { date: '2020-08-06', draft: 'yes', count: 3, none: null, flag: true });
+  });
+
+  it('accepts a few aliases (shared values)', () => {
+    const ast = parseNote('---\nbase: &b [x, y]\ncopy: *b\n---\n');
+    assert.deepEqual(ast.frontMatter?.data, { base: ['x', 'y'], copy: ['x', 'y'] });
+    assert.deepEqual(ast.errors, []);
+  });
+
   it('reports unclosed front matter and reads the note as prose', () => {
     const { ast, spans } = parseMarked('⟦---⟧\ntitle: x\n\nSee @pompeo.');
     assert.equal(ast.frontMatter, undefined);

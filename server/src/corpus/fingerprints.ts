@@ -55,11 +55,47 @@ export function winnow(ids: ArrayLike<number>, from: number, to: number, out: nu
   }
 }
 
-/** A text's fingerprints: the distinct winnowing minima of its word hashes, sorted. */
+/**
+ * A text's fingerprints: the distinct winnowing minima of its word hashes, sorted
+ * (the values {@link winnow} selects, in typed arrays: this runs on every word of the
+ * corpus). Each window's minimum is kept as its rightmost position, rescanning the
+ * window only when that position leaves it.
+ */
 export function fingerprints(hashes: Uint32Array): Uint32Array {
-  const selected: number[] = [];
-  winnow(hashes, 0, hashes.length, selected);
-  return distinctSorted(selected);
+  const t = hashes.length - GRAM + 1;
+  if (t < WINNOW) {
+    return new Uint32Array(0);
+  }
+  const grams = new Uint32Array(t);
+  for (let i = 0; i < t; i++) {
+    grams[i] = trigramHash(hashes[i], hashes[i + 1], hashes[i + 2]);
+  }
+  const out = new Uint32Array(t - WINNOW + 1);
+  let n = 0;
+  let min = -1;
+  for (let i = WINNOW - 1; i < t; i++) {
+    const first = i - WINNOW + 1;
+    if (min < first) {
+      min = first;
+      for (let j = first + 1; j <= i; j++) {
+        if (grams[j] <= grams[min]) {
+          min = j;
+        }
+      }
+      out[n++] = grams[min];
+    } else if (grams[i] <= grams[min]) {
+      min = i;
+      out[n++] = grams[min];
+    }
+  }
+  const sorted = out.subarray(0, n).sort();
+  let k = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) {
+      sorted[k++] = sorted[i];
+    }
+  }
+  return sorted.slice(0, k);
 }
 
 /** Sorted distinct values. */

@@ -2,7 +2,7 @@
  * YAML front matter: a first line `---` (after an optional BOM), the YAML, and a
  * closing `---` or `...` line.
  */
-import { parseDocument } from 'yaml';
+import { load, YAMLException } from 'js-yaml';
 import type { FrontMatter, SyntaxDiagnostic } from './ast';
 import { Line, trimSpacesEnd } from './lines';
 
@@ -41,55 +41,81 @@ export function parseFrontMatter(text: string, lines: readonly Line[]): FrontMat
   // YAML knows `\n` and `\r\n` line breaks only; a lone `\r` becomes `\n` (same length, same offsets).
   const yaml = text.slice(yamlStart, yamlEnd).replace(/\r(?!\n)/g, '\n');
   const depth = nestingDepth(yaml);
+  const span = { start: lines[0].start, end: lines[close].end };
   if (depth > MAX_YAML_DEPTH) {
-    // The yaml package recurses per level, and V8 can abort the whole process (not
-    // throw) when that exhausts the stack inside a regular expression: never try.
+    // Never handed to the YAML parser (which has its own bound too): the message
+    // names our limit, whichever parser is used.
     return {
-      frontMatter: { span: { start: lines[0].start, end: lines[close].end }, data: undefined },
+      frontMatter: { span, data: undefined },
       bodyLine: close + 1,
       errors: [{ span: { start: yamlStart, end: yamlEnd }, code: 'invalid-front-matter', severity: 'error', message: `Invalid front matter: nested more than ${MAX_YAML_DEPTH} levels deep` }],
     };
   }
-  let document: ReturnType<typeof parseDocument>;
-  try {
-    document = parseDocument(yaml, { prettyErrors: false });
-  } catch (e) {
-    // The yaml package recurses per nesting level: thousands of levels overflow the stack.
-    return {
-      frontMatter: { span: { start: lines[0].start, end: lines[close].end }, data: undefined },
-      bodyLine: close + 1,
-      errors: [{ span: { start: yamlStart, end: yamlEnd }, code: 'invalid-front-matter', severity: 'error', message: `Invalid front matter: it cannot be read (${(e as Error).message})` }],
-    };
+  if (!hasContent(yaml)) {
+    return { frontMatter: { span, data: null }, bodyLine: close + 1, errors: [] };
   }
-  const errors: SyntaxDiagnostic[] = [];
-  const report = (problems: readonly { message: string; pos: [number, number] }[], severity: SyntaxDiagnostic['severity']): void => {
-    for (const problem of problems) {
-      const start = yamlStart + Math.min(Math.max(problem.pos[0], 0), yaml.length);
-      const end = yamlStart + Math.min(Math.max(problem.pos[1], problem.pos[0], 0), yaml.length);
-      errors.push({ span: { start, end }, code: 'invalid-front-matter', severity, message: `Invalid front matter: ${problem.message}` });
+  try {
+    const data = load(yaml, { maxDepth: MAX_YAML_DEPTH, maxAliases: MAX_YAML_ALIASES });
+    if (!withinSize(data, MAX_YAML_VALUES)) {
+      const message = `Invalid front matter: its aliases expand to more than ${MAX_YAML_VALUES.toLocaleString('en')} values`;
+      return { frontMatter: { span, data: undefined }, bodyLine: close + 1, errors: [{ span: { start: yamlStart, end: yamlEnd }, code: 'invalid-front-matter', severity: 'error', message }] };
     }
-  };
-  report(document.errors, 'error');
-  report(document.warnings, 'warning');
-  return {
-    frontMatter: {
-      span: { start: lines[0].start, end: lines[close].end },
-      data: document.errors.length > 0 ? undefined : toData(document, yamlStart, errors),
-    },
-    bodyLine: close + 1,
-    errors,
-  };
+    return { frontMatter: { span, data }, bodyLine: close + 1, errors: [] };
+  } catch (e) {
+    return { frontMatter: { span, data: undefined }, bodyLine: close + 1, errors: [yamlError(e, yaml, yamlStart)] };
+  }
 }
 
-/** The document's value. The yaml package throws for alias bombs (excessive alias expansion); that is reported, not thrown. */
-function toData(document: ReturnType<typeof parseDocument>, yamlStart: number, errors: SyntaxDiagnostic[]): unknown {
-  try {
-    return document.toJS();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    errors.push({ span: { start: yamlStart, end: yamlStart }, code: 'invalid-front-matter', severity: 'error', message: `Invalid front matter: ${message}` });
-    return undefined;
+/**
+ * The diagnostic of a YAML error: from where the parser stopped to the end of that
+ * line (the whole YAML when it gives no position).
+ */
+function yamlError(e: unknown, yaml: string, yamlStart: number): SyntaxDiagnostic {
+  if (e instanceof YAMLException) {
+    const mark = e.mark;
+    let start = 0;
+    let end = yaml.length;
+    if (mark && Number.isInteger(mark.position)) {
+      start = Math.min(Math.max(mark.position, 0), yaml.length);
+      const eol = yaml.indexOf('\n', start);
+      end = eol < 0 ? yaml.length : eol;
+      if (end === start && start > 0 && eol === start) {
+        start = yaml.lastIndexOf('\n', start - 1) + 1; // at a line's end: that line
+      }
+    }
+    return { span: { start: yamlStart + start, end: yamlStart + end }, code: 'invalid-front-matter', severity: 'error', message: `Invalid front matter: ${e.reason}` };
   }
+  // Anything else the parser throws (it should not): reported, never thrown.
+  return { span: { start: yamlStart, end: yamlStart + yaml.length }, code: 'invalid-front-matter', severity: 'error', message: `Invalid front matter: it cannot be read (${e instanceof Error ? e.message : String(e)})` };
+}
+
+/**
+ * Whether `value`, walked as a tree (aliases expanded: each shared node counted
+ * wherever it appears), has at most `max` values. Stops as soon as it has more.
+ */
+function withinSize(value: unknown, max: number): boolean {
+  const stack: unknown[] = [value];
+  let count = 0;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++count > max) {
+      return false;
+    }
+    if (Array.isArray(v)) {
+      stack.push(...v);
+    } else if (v !== null && typeof v === 'object') {
+      stack.push(...Object.values(v));
+    }
+  }
+  return true;
+}
+
+/** Whether the YAML holds anything but blank lines and comments (js-yaml rejects an empty document; it is `null`). */
+function hasContent(yaml: string): boolean {
+  return yaml.split('\n').some((line) => {
+    const t = line.trim();
+    return t !== '' && !t.startsWith('#');
+  });
 }
 
 /** Whether the line is exactly `marker`, trailing spaces allowed. */
@@ -99,6 +125,16 @@ function isLine(text: string, line: Line, marker: string): boolean {
 
 /** Front matter nested deeper than this is not parsed (it is reported). */
 export const MAX_YAML_DEPTH = 100;
+
+/**
+ * Aliases (`*name`) allowed in one front matter. The value is a graph that shares
+ * the aliased nodes; anything walking it as a tree (a copy, JSON) would expand a
+ * "billion laughs" document exponentially, hence also {@link MAX_YAML_VALUES}.
+ */
+export const MAX_YAML_ALIASES = 100;
+
+/** Values a front matter may hold once its aliases are expanded (a billion laughs is refused). */
+export const MAX_YAML_VALUES = 100_000;
 
 /**
  * An upper bound of the YAML's nesting: flow brackets (`[`, `{`) open at once, plus

@@ -17,11 +17,9 @@ export function decodeText(bytes: Uint8Array, maxBytes = MAX_SOURCE_BYTES): Deco
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     return { problem: 'is UTF-16 encoded; save it as UTF-8' };
   }
-  const probe = Math.min(bytes.length, 8192);
-  for (let i = 0; i < probe; i++) {
-    if (bytes[i] === 0) {
-      return { problem: 'looks like a binary file (it contains NUL bytes), not text' };
-    }
+  // A NUL byte in the first 8 KB (a native search: this runs on every corpus file).
+  if (bytes.subarray(0, 8192).indexOf(0) >= 0) {
+    return { problem: 'looks like a binary file (it contains NUL bytes), not text' };
   }
   try {
     return { text: utf8.decode(bytes) };

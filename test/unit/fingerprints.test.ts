@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { distinctSorted, fingerprints, winnow, WINNOW } from '../../server/src/corpus/fingerprints';
+import { decodeText } from '../../server/src/workspace/decode';
+
+describe('fingerprints', () => {
+  /** The reference: every window's minimum as `winnow` selects them (the query side), distinct and sorted. */
+  const reference = (hashes: Uint32Array) => {
+    const selected: number[] = [];
+    winnow(hashes, 0, hashes.length, selected);
+    return distinctSorted(selected);
+  };
+
+  it('are the distinct, sorted window minima that winnow selects (ties and repeats included)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 300 }), (small, large) => {
+        // Few distinct word hashes repeat trigrams, so windows tie; many give distinct minima.
+        for (const words of [small, large]) {
+          const hashes = Uint32Array.from(words, (w) => (w * 2654435761) >>> 0);
+          assert.deepEqual([...fingerprints(hashes)], [...reference(hashes)]);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('are empty for a text shorter than one window of trigrams', () => {
+    assert.equal(fingerprints(new Uint32Array(WINNOW + 1)).length, 0);
+    assert.ok(fingerprints(Uint32Array.from({ length: WINNOW + 2 }, (_, i) => i + 1)).length > 0);
+  });
+});
+
+describe('decodeText', () => {
+  it('calls a file with a NUL byte in its first 8 KB binary, and only there', () => {
+    const bytes = new Uint8Array(9000).fill(0x61);
+    bytes[8191] = 0;
+    assert.match('problem' in decodeText(bytes) ? decodeText(bytes).problem : '', /binary/);
+    bytes[8191] = 0x61;
+    bytes[8192] = 0;
+    const late = decodeText(bytes);
+    assert.ok('text' in late && late.text.length === 9000);
+    assert.ok('text' in decodeText(new Uint8Array(0)));
+  });
+});
