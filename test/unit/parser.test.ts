@@ -43,6 +43,14 @@ describe('parseNote: front matter', () => {
     assert.match(ast.errors[0].message, /^Invalid front matter: \S/);
   });
 
+  it('points at the last line when the YAML ends too early, CRLF or not', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const ast = parseNote(`---${eol}title: x${eol}tags: [a,${eol}---${eol}`);
+      assert.deepEqual(codes(ast), ['invalid-front-matter']);
+      assert.equal(at(ast, ast.errors[0].span), 'tags: [a,', JSON.stringify(eol));
+    }
+  });
+
   it('reports a key given twice', () => {
     const ast = parseNote('---\ntitle: a\ntitle: b\n---\n');
     assert.deepEqual(codes(ast), ['invalid-front-matter']);

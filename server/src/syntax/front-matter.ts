@@ -79,8 +79,13 @@ function yamlError(e: unknown, yaml: string, yamlStart: number): SyntaxDiagnosti
       start = Math.min(Math.max(mark.position, 0), yaml.length);
       const eol = yaml.indexOf('\n', start);
       end = eol < 0 ? yaml.length : eol;
-      if (end === start && start > 0 && eol === start) {
-        start = yaml.lastIndexOf('\n', start - 1) + 1; // at a line's end: that line
+      if (end === start) {
+        // At a line's end or the YAML's end: the line that ends there (or the one before an empty line).
+        end = start > 0 && yaml.charCodeAt(start - 1) === 10 ? start - 1 : start;
+        start = yaml.lastIndexOf('\n', end - 1) + 1;
+      }
+      if (end > start && yaml.charCodeAt(end - 1) === 13) {
+        end--; // a CRLF line's \r
       }
     }
     return { span: { start: yamlStart + start, end: yamlStart + end }, code: 'invalid-front-matter', severity: 'error', message: `Invalid front matter: ${e.reason}` };
