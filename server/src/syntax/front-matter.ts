@@ -2,7 +2,7 @@
  * YAML front matter: a first line `---` (after an optional BOM), the YAML, and a
  * closing `---` or `...` line.
  */
-import { load, YAMLException } from 'js-yaml';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import type { FrontMatter, SyntaxDiagnostic } from './ast';
 import { Line, trimSpacesEnd } from './lines';
 
@@ -43,8 +43,8 @@ export function parseFrontMatter(text: string, lines: readonly Line[]): FrontMat
   const depth = nestingDepth(yaml);
   const span = { start: lines[0].start, end: lines[close].end };
   if (depth > MAX_YAML_DEPTH) {
-    // Never handed to the YAML parser (which has its own bound too): the message
-    // names our limit, whichever parser is used.
+    // Never handed to the YAML parser: it recurses per level, and V8 can abort the
+    // whole process (not throw) when that exhausts the stack inside a regular expression.
     return {
       frontMatter: { span, data: undefined },
       bodyLine: close + 1,
@@ -55,7 +55,9 @@ export function parseFrontMatter(text: string, lines: readonly Line[]): FrontMat
     return { frontMatter: { span, data: null }, bodyLine: close + 1, errors: [] };
   }
   try {
-    const data = load(yaml, { maxDepth: MAX_YAML_DEPTH, maxAliases: MAX_YAML_ALIASES });
+    // YAML 1.2's core schema, as the format says (no dates, no `yes`/`no` booleans). The
+    // nesting was bounded above; aliases share nodes, so the value is walked for size.
+    const data = load(yaml, { schema: CORE_SCHEMA });
     if (!withinSize(data, MAX_YAML_VALUES)) {
       const message = `Invalid front matter: its aliases expand to more than ${MAX_YAML_VALUES.toLocaleString('en')} values`;
       return { frontMatter: { span, data: undefined }, bodyLine: close + 1, errors: [{ span: { start: yamlStart, end: yamlEnd }, code: 'invalid-front-matter', severity: 'error', message }] };
@@ -115,7 +117,7 @@ function withinSize(value: unknown, max: number): boolean {
   return true;
 }
 
-/** Whether the YAML holds anything but blank lines and comments (js-yaml rejects an empty document; it is `null`). */
+/** Whether the YAML holds anything but blank lines and comments (an empty document's value is `null`, whatever js-yaml says of it). */
 function hasContent(yaml: string): boolean {
   return yaml.split('\n').some((line) => {
     const t = line.trim();
@@ -132,13 +134,10 @@ function isLine(text: string, line: Line, marker: string): boolean {
 export const MAX_YAML_DEPTH = 100;
 
 /**
- * Aliases (`*name`) allowed in one front matter. The value is a graph that shares
- * the aliased nodes; anything walking it as a tree (a copy, JSON) would expand a
- * "billion laughs" document exponentially, hence also {@link MAX_YAML_VALUES}.
+ * Values a front matter may hold once its aliases are expanded. The value js-yaml
+ * gives is a graph that shares the aliased nodes; anything walking it as a tree (a
+ * copy, JSON) would expand a "billion laughs" document exponentially: refused.
  */
-export const MAX_YAML_ALIASES = 100;
-
-/** Values a front matter may hold once its aliases are expanded (a billion laughs is refused). */
 export const MAX_YAML_VALUES = 100_000;
 
 /**
