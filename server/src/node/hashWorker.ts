@@ -115,6 +115,13 @@ export class WorkerHasher implements TextHasher {
     void worker?.terminate().catch(() => undefined);
   }
 
+  /** Starts the worker ahead of the first batch (see `TextHasher.prepare`); nothing once hashing left the worker. */
+  prepare(): void {
+    if (!this.broken) {
+      this.start();
+    }
+  }
+
   private start(): Worker {
     if (this.worker) {
       return this.worker;

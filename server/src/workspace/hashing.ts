@@ -31,6 +31,11 @@ export interface HashedFile {
 /** Hashes batches of corpus files, in order; the results come back in the order given. */
 export interface TextHasher {
   hash(files: readonly Uint8Array[], maxBytes: number): Promise<HashedFile[]>;
+  /**
+   * A load is about to hash files: start now what hashing needs (a thread), so that it
+   * is ready by the first batch instead of starting then. Changes no result.
+   */
+  prepare?(): void;
   /** The load is over: free what hashing holds (a thread), until the next `hash`. */
   release?(): void;
 }

@@ -365,6 +365,10 @@ export class Workspace implements SymbolContext {
       }
     }
     const restored = await this.restoreIndex();
+    if (!restored) {
+      // Every corpus file will be hashed: the hasher (a thread) starts while the metadata and the listing are read.
+      this.hasher?.prepare?.();
+    }
     this.corpus = restored ?? new Corpus();
     this.corpusGeneration++;
     this.corpusFiles.clear();
