@@ -102,6 +102,34 @@ describe('common/fuzzy FoldedFuse', () => {
     assert.ok(folded.search('mu', { limit: 50 }).some((r) => r.item.name.includes('Müller')), 'accent-insensitive two-character query');
   });
 
+  it('searchAmong: over some items, in their order, exactly what fuse.js over those items gives', () => {
+    const list = entities();
+    const folded = new FoldedFuse(list, options);
+    let x = 99;
+    const next = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    const queries = ['mu', 'po', 'xi', 'jin', 'agn', 'pomp', 'wale', 'mnuchin', 'ross-1', 'commerce', 'zz'];
+    let nonEmpty = 0;
+    for (let round = 0; round < 25; round++) {
+      // A subset in an order of its own (as a prefix lookup lists them), an item twice, and an item from elsewhere.
+      const subset = Array.from({ length: 1 + next(120) }, () => list[next(list.length)]);
+      subset.push({ id: 'not-in-the-list', name: 'Mike Pompeo', aliases: [] });
+      const unique = [...new Set(subset)].filter((e) => e.id !== 'not-in-the-list');
+      const reference = new Fuse(unique, { ...options, getFn: referenceGetFn });
+      const fresh = new FoldedFuse(unique, options);
+      for (const query of queries) {
+        const expected = reference.search(stripDiacritics(query), { limit: 50 }).map((r) => [r.item.id, r.score]);
+        assert.deepEqual(folded.searchAmong(unique, query, { limit: 50 }).map((r) => [r.item.id, r.score]), expected, `${query} among ${unique.length}`);
+        assert.deepEqual(fresh.search(query, { limit: 50 }).map((r) => [r.item.id, r.score]), expected);
+        nonEmpty += expected.length > 0 ? 1 : 0;
+      }
+      assert.ok(folded.searchAmong(subset, 'Mike Pompeo', { limit: 50 }).every((r) => r.item.id !== 'not-in-the-list'), 'an item not in the list is left out');
+    }
+    assert.ok(nonEmpty > 100, `${nonEmpty} searches with results`);
+  });
+
   it('folds the accents of every element of an array key (aliases) too', () => {
     const folded = new FoldedFuse([{ id: 'w1', name: 'Pan', aliases: ['Wałęsa', 'Président'] }, { id: 'o2', name: 'Other', aliases: ['Quelqu’un'] }], options);
     // Two letters match only where they stand: "le" stands in "Wałęsa" once folded ("Walesa").

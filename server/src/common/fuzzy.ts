@@ -6,7 +6,7 @@
  * folding is Fuse's (combining marks dropped after NFD, and the same letters that do
  * not decompose mapped by hand).
  */
-import Fuse, { type IFuseOptions } from 'fuse.js';
+import Fuse, { type FuseIndex, type IFuseOptions } from 'fuse.js';
 
 const NON_DECOMPOSABLE: Record<string, string> = { ł: 'l', Ł: 'L', đ: 'd', Đ: 'D', ø: 'o', Ø: 'O', ħ: 'h', Ħ: 'H', ŧ: 't', Ŧ: 'T', ı: 'i', ß: 'ss' };
 const NON_DECOMPOSABLE_RE = new RegExp(`[${Object.keys(NON_DECOMPOSABLE).join('')}]`, 'g');
@@ -103,6 +103,14 @@ export class FoldedFuse<T> {
   private readonly options: IFuseOptions<Folded<T>>;
   /** Whether the options allow narrowing short queries (see the class comment). */
   private readonly shortQueries: boolean;
+  /**
+   * fuse.js's index of the records, built once: a search over some of them (narrowed,
+   * or {@link searchAmong}) takes their index records from it (each record is a
+   * function of its item alone), rather than indexing them again.
+   */
+  private readonly index: FuseIndex<Folded<T>>;
+  /** Each item's position in the list (see {@link searchAmong}), made when first needed. */
+  private positions?: Map<T, number>;
 
   constructor(list: readonly T[], options: FoldedOptions<T>) {
     const names = (options.keys ?? []).map((key) => (typeof key === 'string' ? key : Array.isArray(key) ? key.join('.') : typeof key.name === 'string' ? key.name : key.name.join('.')));
@@ -113,14 +121,55 @@ export class FoldedFuse<T> {
     });
     const getFn = (record: Folded<T>, path: string | string[]) => record.values.get(Array.isArray(path) ? path.join('.') : path) as string | string[];
     this.options = { ...(options as IFuseOptions<Folded<T>>), getFn };
-    this.fuse = new Fuse(this.records, this.options);
+    this.index = Fuse.createIndex(this.options.keys ?? [], this.records, { getFn, fieldNormWeight: this.options.fieldNormWeight });
+    this.fuse = new Fuse(this.records, this.options, this.index);
     this.shortQueries = options.ignoreLocation === true && (options.threshold ?? 0.6) < 0.5 && !options.isCaseSensitive && !options.useExtendedSearch;
   }
 
   search(query: string, options?: { limit: number }): Array<{ item: T; score?: number }> {
     const folded = stripDiacritics(query);
     const holds = this.shortQueries ? mustHold(folded.toLowerCase()) : undefined;
-    const fuse = holds ? new Fuse(this.records.filter((r) => holds(r.haystack)), this.options) : this.fuse;
+    const fuse = holds ? this.over(this.records.flatMap((r, p) => (holds(r.haystack) ? [p] : []))) : this.fuse;
     return fuse.search(folded, options).map((r) => ({ item: r.item.item, score: r.score }));
+  }
+
+  /**
+   * {@link search} over `items` only (items of the list this was made with; others are
+   * left out), in their order: what a `FoldedFuse` made of `items` would answer,
+   * without folding and indexing them again.
+   */
+  searchAmong(items: readonly T[], query: string, options?: { limit: number }): Array<{ item: T; score?: number }> {
+    if (!this.positions) {
+      this.positions = new Map();
+      this.records.forEach((r, p) => {
+        if (!this.positions!.has(r.item)) {
+          this.positions!.set(r.item, p);
+        }
+      });
+    }
+    const folded = stripDiacritics(query);
+    const holds = this.shortQueries ? mustHold(folded.toLowerCase()) : undefined;
+    const positions: number[] = [];
+    for (const item of items) {
+      const p = this.positions.get(item);
+      if (p !== undefined && (!holds || holds(this.records[p].haystack))) {
+        positions.push(p);
+      }
+    }
+    return this.over(positions).search(folded, options).map((r) => ({ item: r.item.item, score: r.score }));
+  }
+
+  /** fuse.js over the records at `positions`, in that order, on their index records as built. */
+  private over(positions: readonly number[]): Fuse<Folded<T>> {
+    const all = this.index.records;
+    const index = Fuse.parseIndex<Folded<T>>(
+      { keys: this.index.keys, records: positions.map((p, i) => ({ ...all[p], i })) },
+      { getFn: this.options.getFn, fieldNormWeight: this.options.fieldNormWeight },
+    );
+    return new Fuse(
+      positions.map((p) => this.records[p]),
+      this.options,
+      index,
+    );
   }
 }

@@ -198,7 +198,7 @@ function initialsOf(id: string, names: readonly string[]): Initials {
 export function prepareCompletion(ws: Workspace): void {
   entityIndex(ws);
   eventIndex(ws);
-  sourceIndex(ws);
+  void sourceIndex(ws).fuse;
 }
 
 function entityIndex(ws: Workspace) {
@@ -396,7 +396,8 @@ function sourceItems(ws: Workspace, query: string, replace: Span): CompletionLis
     if (candidates.length > MAX_SCORED) {
       ranked = candidates;
     } else if (candidates.length > 0) {
-      const scored = new FoldedFuse(candidates, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }).search(query, { limit: MAX_ITEMS });
+      // Scored on the whole list's folded and indexed entries (built once, see prepareCompletion).
+      const scored = index.fuse.searchAmong(candidates, query, { limit: MAX_ITEMS });
       ranked = scored.length > 0 ? scored.map((r) => r.item) : candidates;
     } else {
       ranked = index.fuse.search(query, { limit: MAX_ITEMS }).map((r) => r.item);
