@@ -71,6 +71,16 @@ describe('parseNote: front matter', () => {
     assert.deepEqual(ast.frontMatter?.data, { date: '2020-08-06', draft: 'yes', count: 3, none: null, flag: true });
   });
 
+  it('refuses a front matter of more values than the bound, aliases or not, with a message', () => {
+    const ast = parseNote(`---\ntags: [${Array.from({ length: 150_000 }, (_, i) => i).join(', ')}]\n---\nBody`);
+    assert.deepEqual(codes(ast), ['invalid-front-matter']);
+    assert.match(ast.errors[0].message, /more than 100,000 values/);
+    assert.equal(ast.frontMatter?.data, undefined);
+    const fine = parseNote(`---\ntags: [${Array.from({ length: 1_000 }, (_, i) => i).join(', ')}]\n---\nBody`);
+    assert.deepEqual(fine.errors, []);
+    assert.equal((fine.frontMatter?.data as { tags: number[] }).tags.length, 1_000);
+  });
+
   it('accepts a few aliases (shared values)', () => {
     const ast = parseNote('---\nbase: &b [x, y]\ncopy: *b\n---\n');
     assert.deepEqual(ast.frontMatter?.data, { base: ['x', 'y'], copy: ['x', 'y'] });

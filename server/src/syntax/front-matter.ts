@@ -59,7 +59,7 @@ export function parseFrontMatter(text: string, lines: readonly Line[]): FrontMat
     // nesting was bounded above; aliases share nodes, so the value is walked for size.
     const data = load(yaml, { schema: CORE_SCHEMA });
     if (!withinSize(data, MAX_YAML_VALUES)) {
-      const message = `Invalid front matter: its aliases expand to more than ${MAX_YAML_VALUES.toLocaleString('en')} values`;
+      const message = `Invalid front matter: it holds more than ${MAX_YAML_VALUES.toLocaleString('en')} values (its aliases expanded)`;
       return { frontMatter: { span, data: undefined }, bodyLine: close + 1, errors: [{ span: { start: yamlStart, end: yamlEnd }, code: 'invalid-front-matter', severity: 'error', message }] };
     }
     return { frontMatter: { span, data }, bodyLine: close + 1, errors: [] };
@@ -108,10 +108,14 @@ function withinSize(value: unknown, max: number): boolean {
     if (++count > max) {
       return false;
     }
-    if (Array.isArray(v)) {
-      stack.push(...v);
-    } else if (v !== null && typeof v === 'object') {
-      stack.push(...Object.values(v));
+    if (v !== null && typeof v === 'object') {
+      // One by one (spreading a long array into `push` would overflow the stack), and no further than the bound.
+      for (const child of Array.isArray(v) ? v : Object.values(v)) {
+        if (count + stack.length >= max) {
+          return false;
+        }
+        stack.push(child);
+      }
     }
   }
   return true;
