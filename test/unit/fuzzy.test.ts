@@ -102,9 +102,10 @@ describe('common/fuzzy FoldedFuse', () => {
     assert.ok(folded.search('mu', { limit: 50 }).some((r) => r.item.name.includes('Müller')), 'accent-insensitive two-character query');
   });
 
-  it('searchAmong: over some items, in their order, exactly what fuse.js over those items gives', () => {
+  it('searchAmong: over some items, in their order, exactly what fuse.js over those items gives (records made at once or lazily)', () => {
     const list = entities();
     const folded = new FoldedFuse(list, options);
+    const lazy = new FoldedFuse(list, options, { lazy: true });
     let x = 99;
     const next = (n: number) => {
       x = (Math.imul(x, 1103515245) + 12345) >>> 0;
@@ -122,12 +123,17 @@ describe('common/fuzzy FoldedFuse', () => {
       for (const query of queries) {
         const expected = reference.search(stripDiacritics(query), { limit: 50 }).map((r) => [r.item.id, r.score]);
         assert.deepEqual(folded.searchAmong(unique, query, { limit: 50 }).map((r) => [r.item.id, r.score]), expected, `${query} among ${unique.length}`);
+        assert.deepEqual(lazy.searchAmong(unique, query, { limit: 50 }).map((r) => [r.item.id, r.score]), expected, `lazily: ${query} among ${unique.length}`);
         assert.deepEqual(fresh.search(query, { limit: 50 }).map((r) => [r.item.id, r.score]), expected);
         nonEmpty += expected.length > 0 ? 1 : 0;
       }
       assert.ok(folded.searchAmong(subset, 'Mike Pompeo', { limit: 50 }).every((r) => r.item.id !== 'not-in-the-list'), 'an item not in the list is left out');
     }
     assert.ok(nonEmpty > 100, `${nonEmpty} searches with results`);
+    // A lazy index searched over everything (having made some records already) answers as an eager one.
+    for (const query of queries) {
+      assert.deepEqual(lazy.search(query, { limit: 50 }).map((r) => [r.item.id, r.score]), folded.search(query, { limit: 50 }).map((r) => [r.item.id, r.score]), query);
+    }
   });
 
   it('folds the accents of every element of an array key (aliases) too', () => {

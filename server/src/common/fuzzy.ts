@@ -98,76 +98,115 @@ type FoldedOptions<T> = Omit<IFuseOptions<T>, 'ignoreDiacritics' | 'getFn'>;
  * options, score every item.
  */
 export class FoldedFuse<T> {
-  private readonly fuse: Fuse<Folded<T>>;
-  private readonly records: Folded<T>[];
+  private readonly list: readonly T[];
+  private readonly names: string[];
   private readonly options: IFuseOptions<Folded<T>>;
   /** Whether the options allow narrowing short queries (see the class comment). */
   private readonly shortQueries: boolean;
   /**
-   * fuse.js's index of the records, built once: a search over some of them (narrowed,
-   * or {@link searchAmong}) takes their index records from it (each record is a
-   * function of its item alone), rather than indexing them again.
+   * Per item (by position): its keys folded, and its fuse.js index record (each a
+   * function of its item alone), made once — all at construction, or, `lazy`, the
+   * first time a search includes the item. A search over some items (narrowed, or
+   * {@link searchAmong}) takes their records from here rather than indexing them again.
    */
-  private readonly index: FuseIndex<Folded<T>>;
+  private readonly records: Array<Folded<T> | undefined>;
+  private readonly indexRecords: Array<FuseIndex<Folded<T>>['records'][number] | undefined>;
+  private indexKeys?: FuseIndex<Folded<T>>['keys'];
+  private built = 0;
+  /** fuse.js over every item, once every record is made. */
+  private fuse?: Fuse<Folded<T>>;
   /** Each item's position in the list (see {@link searchAmong}), made when first needed. */
   private positions?: Map<T, number>;
 
-  constructor(list: readonly T[], options: FoldedOptions<T>) {
-    const names = (options.keys ?? []).map((key) => (typeof key === 'string' ? key : Array.isArray(key) ? key.join('.') : typeof key.name === 'string' ? key.name : key.name.join('.')));
-    this.records = list.map((item) => {
-      const values = new Map(names.map((name) => [name, fold(Fuse.config.getFn(item, name))] as const));
-      const haystack = [...values.values()].flatMap(stringsOf).join('\u0000').toLowerCase();
-      return { item, values, haystack };
-    });
+  /**
+   * `lazy`: fold and index each item only when a search first includes it (a large
+   * list searched a few items at a time, see {@link searchAmong}); otherwise all now.
+   */
+  constructor(list: readonly T[], options: FoldedOptions<T>, { lazy = false }: { lazy?: boolean } = {}) {
+    this.list = list;
+    this.names = (options.keys ?? []).map((key) => (typeof key === 'string' ? key : Array.isArray(key) ? key.join('.') : typeof key.name === 'string' ? key.name : key.name.join('.')));
     const getFn = (record: Folded<T>, path: string | string[]) => record.values.get(Array.isArray(path) ? path.join('.') : path) as string | string[];
     this.options = { ...(options as IFuseOptions<Folded<T>>), getFn };
-    this.index = Fuse.createIndex(this.options.keys ?? [], this.records, { getFn, fieldNormWeight: this.options.fieldNormWeight });
-    this.fuse = new Fuse(this.records, this.options, this.index);
     this.shortQueries = options.ignoreLocation === true && (options.threshold ?? 0.6) < 0.5 && !options.isCaseSensitive && !options.useExtendedSearch;
+    this.records = new Array(list.length);
+    this.indexRecords = new Array(list.length);
+    if (!lazy) {
+      this.make(list.map((_, p) => p));
+    }
   }
 
   search(query: string, options?: { limit: number }): Array<{ item: T; score?: number }> {
     const folded = stripDiacritics(query);
     const holds = this.shortQueries ? mustHold(folded.toLowerCase()) : undefined;
-    const fuse = holds ? this.over(this.records.flatMap((r, p) => (holds(r.haystack) ? [p] : []))) : this.fuse;
+    const fuse = holds ? this.over(this.everyRecord().flatMap((r, p) => (holds(r.haystack) ? [p] : []))) : (this.fuse ??= this.over(this.list.map((_, p) => p)));
     return fuse.search(folded, options).map((r) => ({ item: r.item.item, score: r.score }));
   }
 
   /**
    * {@link search} over `items` only (items of the list this was made with; others are
    * left out), in their order: what a `FoldedFuse` made of `items` would answer,
-   * without folding and indexing them again.
+   * without folding and indexing again those a search already included.
    */
   searchAmong(items: readonly T[], query: string, options?: { limit: number }): Array<{ item: T; score?: number }> {
     if (!this.positions) {
       this.positions = new Map();
-      this.records.forEach((r, p) => {
-        if (!this.positions!.has(r.item)) {
-          this.positions!.set(r.item, p);
+      this.list.forEach((item, p) => {
+        if (!this.positions!.has(item)) {
+          this.positions!.set(item, p);
         }
       });
     }
-    const folded = stripDiacritics(query);
-    const holds = this.shortQueries ? mustHold(folded.toLowerCase()) : undefined;
-    const positions: number[] = [];
+    const among: number[] = [];
     for (const item of items) {
       const p = this.positions.get(item);
-      if (p !== undefined && (!holds || holds(this.records[p].haystack))) {
-        positions.push(p);
+      if (p !== undefined) {
+        among.push(p);
       }
     }
+    this.make(among);
+    const folded = stripDiacritics(query);
+    const holds = this.shortQueries ? mustHold(folded.toLowerCase()) : undefined;
+    const positions = holds ? among.filter((p) => holds(this.records[p]!.haystack)) : among;
     return this.over(positions).search(folded, options).map((r) => ({ item: r.item.item, score: r.score }));
   }
 
-  /** fuse.js over the records at `positions`, in that order, on their index records as built. */
+  /** Every record, made. */
+  private everyRecord(): Folded<T>[] {
+    if (this.built < this.list.length) {
+      this.make(this.list.map((_, p) => p));
+    }
+    return this.records as Folded<T>[];
+  }
+
+  /** Makes the records of the items at `positions` not made yet: folded, then indexed by fuse.js in one go. */
+  private make(positions: readonly number[]): void {
+    const missing = [...new Set(positions.filter((p) => this.records[p] === undefined))];
+    if (missing.length === 0) {
+      return;
+    }
+    const folded = missing.map((p) => {
+      const item = this.list[p];
+      const values = new Map(this.names.map((name) => [name, fold(Fuse.config.getFn(item, name))] as const));
+      const haystack = [...values.values()].flatMap(stringsOf).join('\u0000').toLowerCase();
+      return { item, values, haystack };
+    });
+    const index = Fuse.createIndex(this.options.keys ?? [], folded, { getFn: this.options.getFn, fieldNormWeight: this.options.fieldNormWeight });
+    this.indexKeys ??= index.keys;
+    missing.forEach((p, k) => {
+      this.records[p] = folded[k];
+      this.indexRecords[p] = index.records[k];
+    });
+    this.built += missing.length;
+  }
+
+  /** fuse.js over the records at `positions` (made), in that order, on their index records as made. */
   private over(positions: readonly number[]): Fuse<Folded<T>> {
-    const all = this.index.records;
     const index = Fuse.parseIndex<Folded<T>>(
-      { keys: this.index.keys, records: positions.map((p, i) => ({ ...all[p], i })) },
+      { keys: this.indexKeys ?? [], records: positions.map((p, i) => ({ ...this.indexRecords[p]!, i })) },
       { getFn: this.options.getFn, fieldNormWeight: this.options.fieldNormWeight },
     );
     return new Fuse(
-      positions.map((p) => this.records[p]),
+      positions.map((p) => this.records[p]!),
       this.options,
       index,
     );

@@ -192,14 +192,14 @@ function initialsOf(id: string, names: readonly string[]): Initials {
 
 /**
  * Builds the indexes the first completion after `@`, `#` or `[@` would build (those of
- * the sources take ~0.5 s at 10,000 sources: the words' index ~0.25 s, fuse.js's over
- * every source ~0.25 s, on which prefix candidates are then scored): the server calls
- * it once a load is published, so that the first completion answers at once.
+ * the sources take ~0.25 s at 10,000 sources; fuse.js's records of a source are made
+ * when a search first includes it): the server calls it once a load is published, so
+ * that the first completion answers at once.
  */
 export function prepareCompletion(ws: Workspace): void {
   entityIndex(ws);
   eventIndex(ws);
-  void sourceIndex(ws).fuse;
+  sourceIndex(ws);
 }
 
 function entityIndex(ws: Workspace) {
@@ -294,7 +294,7 @@ const MAX_SCORED = 300;
 
 interface SourceCompletionIndex {
   list: SourceEntry[];
-  /** fuse.js over every entry (built when first asked for: a large corpus narrows by prefix first). */
+  /** fuse.js over the entries, each folded and indexed when a search first includes it (a large corpus narrows by prefix first). */
   readonly fuse: FoldedFuse<SourceEntry>;
   /** Every distinct word of the entries' keys, titles, outlets and dates (folded), by its first two UTF-16 units. */
   wordsByStart: Map<string, string[]>;
@@ -342,12 +342,11 @@ function sourceIndex(ws: Workspace): SourceCompletionIndex {
         wordsByStart.set(start, [word]);
       }
     }
-    let fuse: FoldedFuse<SourceEntry> | undefined;
     return {
       list,
-      get fuse() {
-        return (fuse ??= new FoldedFuse(list, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }));
-      },
+      // Lazy: a source is folded and indexed the first time a search includes it (most
+      // searches score a few hundred prefix candidates; one over every source builds all).
+      fuse: new FoldedFuse(list, { ...FUSE_BASE, keys: [{ name: 'key', weight: 2 }, 'title', 'outlet', 'date'] }, { lazy: true }),
       wordsByStart,
       entriesOf,
       initials,
@@ -397,7 +396,7 @@ function sourceItems(ws: Workspace, query: string, replace: Span): CompletionLis
     if (candidates.length > MAX_SCORED) {
       ranked = candidates;
     } else if (candidates.length > 0) {
-      // Scored on the whole list's folded and indexed entries (built once, see prepareCompletion).
+      // Scored on the entries' folded and indexed records, each made once (see sourceIndex).
       const scored = index.fuse.searchAmong(candidates, query, { limit: MAX_ITEMS });
       ranked = scored.length > 0 ? scored.map((r) => r.item) : candidates;
     } else {
