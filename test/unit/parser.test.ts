@@ -81,6 +81,15 @@ describe('parseNote: front matter', () => {
     assert.equal((fine.frontMatter?.data as { tags: number[] }).tags.length, 1_000);
   });
 
+  it('reports a tag the core schema lacks, on its line', () => {
+    for (const line of ['date: !!timestamp 2020-08-06', 'x: !custom 1']) {
+      const ast = parseNote(`---\ntitle: t\n${line}\n---\nBody`);
+      assert.deepEqual(codes(ast), ['invalid-front-matter'], line);
+      assert.match(ast.errors[0].message, /tag/, line);
+      assert.ok(line.includes(at(ast, ast.errors[0].span)) && at(ast, ast.errors[0].span).length > 0, `${line}: ${at(ast, ast.errors[0].span)}`);
+    }
+  });
+
   it('accepts a few aliases (shared values)', () => {
     const ast = parseNote('---\nbase: &b [x, y]\ncopy: *b\n---\n');
     assert.deepEqual(ast.frontMatter?.data, { base: ['x', 'y'], copy: ['x', 'y'] });
