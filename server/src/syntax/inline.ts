@@ -177,9 +177,13 @@ function skipLinkDestination(s: string, p: number): number {
   return p;
 }
 
+/** Each of {@link QUOTE_MARKS} by its code unit. */
+const MARK_STRINGS = new Map([...QUOTE_MARKS].map((m) => [m.charCodeAt(0), m] as const));
+
 /** The mark at `i`, with whether a straight `"` may open or close (CommonMark-like flanking). */
 function quoteMark(s: string, i: number): QuoteMark {
-  const mark = s[i];
+  // One shared string per kind of mark (`s[i]` makes a new one for a mark outside Latin-1).
+  const mark = MARK_STRINGS.get(s.charCodeAt(i)) ?? s[i];
   if (mark !== '"') {
     return { mark, at: i, canOpen: true, canClose: true };
   }
