@@ -17,63 +17,34 @@ function mix(h: number): number {
   return h >>> 0;
 }
 
-function trigramHash(a: number, b: number, c: number): number {
+/** The hash of three consecutive word hashes (exported for tests). */
+export function trigramHash(a: number, b: number, c: number): number {
   return mix(Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77) ^ Math.imul(c + 0x165667b1, 0xc2b2ae3d));
 }
 
-/**
- * Winnowing minima of the trigram hashes of `ids[from..to)`, appended to `out`
- * (one per window; consecutive windows often share their minimum, which is not
- * repeated).
- */
-export function winnow(ids: ArrayLike<number>, from: number, to: number, out: number[]): void {
+/** The trigram hashes of `ids[from..to)`, or undefined when they are fewer than one window. */
+function trigramHashes(ids: ArrayLike<number>, from: number, to: number): Uint32Array | undefined {
   const t = to - from - GRAM + 1;
   if (t < WINNOW) {
-    return;
-  }
-  const hashes = new Uint32Array(t);
-  for (let i = 0; i < t; i++) {
-    hashes[i] = trigramHash(ids[from + i], ids[from + i + 1], ids[from + i + 2]);
-  }
-  // Monotone deque of window minima.
-  const dq = new Int32Array(t);
-  let head = 0;
-  let tail = 0;
-  let lastPos = -1;
-  for (let i = 0; i < t; i++) {
-    while (tail > head && hashes[dq[tail - 1]] >= hashes[i]) {
-      tail--;
-    }
-    dq[tail++] = i;
-    if (dq[head] <= i - WINNOW) {
-      head++;
-    }
-    if (i >= WINNOW - 1 && dq[head] !== lastPos) {
-      lastPos = dq[head];
-      out.push(hashes[lastPos]);
-    }
-  }
-}
-
-/**
- * A text's fingerprints: the distinct winnowing minima of its word hashes, sorted
- * (the values {@link winnow} selects, in typed arrays: this runs on every word of the
- * corpus). Each window's minimum is kept as its rightmost position, rescanning the
- * window only when that position leaves it.
- */
-export function fingerprints(hashes: Uint32Array): Uint32Array {
-  const t = hashes.length - GRAM + 1;
-  if (t < WINNOW) {
-    return new Uint32Array(0);
+    return undefined;
   }
   const grams = new Uint32Array(t);
   for (let i = 0; i < t; i++) {
-    grams[i] = trigramHash(hashes[i], hashes[i + 1], hashes[i + 2]);
+    grams[i] = trigramHash(ids[from + i], ids[from + i + 1], ids[from + i + 2]);
   }
-  const out = new Uint32Array(t - WINNOW + 1);
+  return grams;
+}
+
+/**
+ * The winnowing minima of `grams`, written to `out` (room for one per window): each
+ * window's minimum, kept as its rightmost position and written when that position
+ * changes (consecutive windows often share their minimum); the window is rescanned
+ * only when its minimum leaves it. Returns how many were written.
+ */
+function windowMinima(grams: Uint32Array, out: Uint32Array): number {
   let n = 0;
   let min = -1;
-  for (let i = WINNOW - 1; i < t; i++) {
+  for (let i = WINNOW - 1; i < grams.length; i++) {
     const first = i - WINNOW + 1;
     if (min < first) {
       min = first;
@@ -88,7 +59,36 @@ export function fingerprints(hashes: Uint32Array): Uint32Array {
       out[n++] = grams[min];
     }
   }
-  const sorted = out.subarray(0, n).sort();
+  return n;
+}
+
+/**
+ * Winnowing minima of the trigram hashes of `ids[from..to)`, appended to `out`
+ * (one per window; consecutive windows often share their minimum, which is not
+ * repeated).
+ */
+export function winnow(ids: ArrayLike<number>, from: number, to: number, out: number[]): void {
+  const grams = trigramHashes(ids, from, to);
+  if (grams) {
+    const minima = new Uint32Array(grams.length - WINNOW + 1);
+    const n = windowMinima(grams, minima);
+    for (let i = 0; i < n; i++) {
+      out.push(minima[i]);
+    }
+  }
+}
+
+/**
+ * A text's fingerprints: the distinct winnowing minima of its word hashes, sorted
+ * (what {@link winnow} selects, in typed arrays: this runs on every word of the corpus).
+ */
+export function fingerprints(hashes: Uint32Array): Uint32Array {
+  const grams = trigramHashes(hashes, 0, hashes.length);
+  if (!grams) {
+    return new Uint32Array(0);
+  }
+  const minima = new Uint32Array(grams.length - WINNOW + 1);
+  const sorted = minima.subarray(0, windowMinima(grams, minima)).sort();
   let k = 0;
   for (let i = 0; i < sorted.length; i++) {
     if (i === 0 || sorted[i] !== sorted[i - 1]) {

@@ -219,8 +219,8 @@ function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
 
 /**
  * What the notes' trees in the cache depend on: this parser. A sample that uses every
- * construct (and one with invalid YAML) is parsed and its tree hashed (once): a parser that parses differently
- * gives another context, and the cached trees are not used.
+ * construct (and one with invalid YAML) is parsed and its tree hashed (once): a parser
+ * that parses differently gives another context, and the cached trees are not used.
  */
 let parserContextValue: string | undefined;
 function parserContext(): string {
