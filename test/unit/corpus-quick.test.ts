@@ -95,6 +95,28 @@ describe('corpus: matching on word ids', () => {
     }
   });
 
+  it('finds every occurrence of a run whatever word it is scanned for (its rarest), at the edges and inside a range', () => {
+    const local = new Corpus();
+    // "rare" is in one source, "a" and "b" in three: runs are scanned for "rare".
+    const text = 'rare a b rare c a rare b a b rare.\n\na b rare a b rare z a b\n\nb rare a b rare';
+    local.add(createSource('k', 'k.txt', text, 'lines'));
+    local.add(createSource('o1', 'o1.txt', 'a b c a b', 'lines'));
+    local.add(createSource('o2', 'o2.txt', 'b a c b a', 'lines'));
+    const source = local.get('k')!;
+    let compared = 0;
+    for (const quote of ['a b rare', 'rare a b', 'b rare a', 'rare', 'a b', 'b rare a b rare', 'rare z a b']) {
+      const pattern = parseQuote(quote);
+      for (const within of [undefined, paragraphRange(source, 2), paragraphRange(source, 3), { start: text.indexOf('rare', 5) - 2, end: text.length - 3 }]) {
+        const expected = findExact(source, pattern, within);
+        assert.deepEqual(local.quickExact('k', pattern, within, true), expected, `${quote} in ${JSON.stringify(within)}`);
+        compared += expected.length;
+      }
+      const anywhere = findExact(source, pattern);
+      assert.deepEqual(local.findExactAnywhere(pattern, new Set(['o1', 'o2'])), anywhere, quote);
+    }
+    assert.ok(compared > 20, `${compared} matches compared`);
+  });
+
   it('never passes a word that only shares its hash with the word of the source', () => {
     // Find two different words with the same 32-bit hash (a birthday search).
     const seen = new Map<number, string>();
