@@ -3,6 +3,7 @@ import {
   createSource,
   lineAt,
   lineRange,
+  lineSpans,
   paragraphAt,
   paragraphRange,
   releaseTokens,
@@ -38,6 +39,24 @@ describe('corpus/source', () => {
     const trailing = createSource('t', 't.txt', 'a\n', 'lines');
     assert.equal(trailing.lines.length, 2);
     assert.equal(trailing.paragraphs.length, 1);
+  });
+
+  it('lines: a text of line feeds only (the fast path) is cut as one with any other break', () => {
+    /** The lines by a regex split, breaks excluded: \r\n, \r or \n. */
+    const reference = (t: string) => {
+      const out: Array<{ start: number; end: number }> = [];
+      const re = /\r\n|\r|\n/g;
+      let start = 0;
+      for (let m = re.exec(t); m; m = re.exec(t)) {
+        out.push({ start, end: m.index });
+        start = m.index + m[0].length;
+      }
+      out.push({ start, end: t.length });
+      return out;
+    };
+    for (const t of ['', '\n', 'a', 'a\n', '\na', 'a\n\nb\n', 'un\ndeux\n\n  trois  \n', 'a\r\nb', 'a\rb\nc', 'x\n\r\ny\r']) {
+      assert.deepEqual(lineSpans(t), reference(t), JSON.stringify(t));
+    }
   });
 
   it('paragraphRange / lineRange are 1-based inclusive, undefined out of range', () => {
