@@ -23,7 +23,7 @@
  * workspace gives one for a file its index cache vouches for, see `Workspace`): they
  * are read the first time the text is asked for, and kept.
  */
-import { detached, type Span } from '../common/text';
+import { detached, LineIndex, type Span } from '../common/text';
 import { extractDate, extractTitle } from './metadata';
 import { tokenize } from './tokenize';
 import type { ParagraphMode, SourceInfo, SourceMetadata, Tokens } from './types';
@@ -164,32 +164,10 @@ export function releaseTokens(source: SourceInfo): void {
   }
 }
 
-/** Every physical line's span, line breaks excluded. */
+/** Every physical line's span, line breaks excluded (the lines `LineIndex` cuts). */
 export function lineSpans(text: string): Span[] {
-  const lines: Span[] = [];
-  let start = 0;
-  if (text.indexOf('\r') < 0) {
-    // Line feeds only (most files): found by the string's native indexOf.
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
-      lines.push({ start, end: i });
-      start = i + 1;
-    }
-    lines.push({ start, end: text.length });
-    return lines;
-  }
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      lines.push({ start, end: i });
-      if (c === 13 && text.charCodeAt(i + 1) === 10) {
-        i++;
-      }
-      start = i + 1;
-    }
-  }
-  lines.push({ start, end: n });
-  return lines;
+  const index = new LineIndex(text);
+  return index.lineStarts.map((start, line) => ({ start, end: index.lineContentEnd(line) }));
 }
 
 function isSpace(c: number): boolean {
