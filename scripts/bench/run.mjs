@@ -9,7 +9,8 @@
  * Generates (or reuses, under `.bench/`) the 1k/200 and 10k/2,000 workspaces, then
  * measures, for each size, in fresh processes:
  *   - `pnote check DIR --format json` cold: wall time and peak RSS of the child;
- *   - the floor: reading and tokenising every corpus file (the project's tokenizer);
+ *   - the floor: reading and tokenising every corpus file (the project's tokenizer),
+ *     each run right after a check run: check / floor is the median of those pairs;
  *   - the language server over stdio: initialize → first diagnostics of a note opened
  *     right after `initialized`; completion after `@`, `#`, `[@`; hover on mentions
  *     and citations; an edit → its new diagnostics; the server's peak RSS.
@@ -19,7 +20,7 @@
  * --gate   exit 1 when a ratio check fails: check/floor > 6 (--gate-ratio R) at any size, or the
  *          10k/1k check time ratio > 12 (when both sizes ran). Ratios, not absolute
  *          times, so a slow or noisy machine does not fail it but a quadratic slip does;
- * --repeat N  runs of the CLI and the floor per size (median; default 3);
+ * --repeat N  pairs of a CLI run and a floor run per size (median; default 3);
  * --warm   also measure a second server start even without an on-disk cache;
  * --edits N   edits per size (default 20 at 1k, 12 at 10k: each waits for the server to be idle);
  * --requests N  completion and hover requests per kind (default 200);
@@ -208,16 +209,42 @@ function removeCache(ws) {
   fs.rmSync(cacheDirOf(ws), { recursive: true, force: true });
 }
 
-function measureCheck(ws, label, repeat) {
-  const runs = [];
-  for (let i = 0; i < repeat; i++) {
-    removeCache(ws);
-    const r = runMeasured([...PROF_ARGS, CLI, 'check', ws.dir, '--format', 'json', '--cache-dir', cacheDirOf(ws)], `check-${label}`);
-    if (r.status !== 0 && r.status !== 1) {
-      throw new Error(`pnote check failed (status ${r.status}, signal ${r.signal}):\n${r.stderr.slice(0, 2000)}`);
-    }
-    runs.push(r);
+/** One cold check (the cache folder emptied first: it indexes everything and writes the cache). */
+function runCheck(ws, label) {
+  removeCache(ws);
+  const r = runMeasured([...PROF_ARGS, CLI, 'check', ws.dir, '--format', 'json', '--cache-dir', cacheDirOf(ws)], `check-${label}`);
+  if (r.status !== 0 && r.status !== 1) {
+    throw new Error(`pnote check failed (status ${r.status}, signal ${r.signal}):\n${r.stderr.slice(0, 2000)}`);
   }
+  return r;
+}
+
+/**
+ * The cold checks and the floors, in pairs: each check is followed at once by a floor,
+ * so that a check and its floor see the machine in the same state (its speed drifts
+ * by more than a second at 10k from one minute to the next). `check / floor` is the
+ * median of the pairs' ratios. Either may be skipped.
+ */
+function measureCheckAndFloor(ws, label, repeat, tokenizer, { check, floor }) {
+  const checks = [];
+  const floors = [];
+  for (let i = 0; i < repeat; i++) {
+    if (check) {
+      checks.push(runCheck(ws, label));
+    }
+    if (floor) {
+      floors.push(runFloor(ws, label, tokenizer));
+    }
+  }
+  const ratios = check && floor ? checks.map((c, i) => c.wall / floors[i].wall) : [];
+  return {
+    check: check ? summarizeChecks(ws, label, repeat, checks) : { runs: [], codes: {} },
+    floor: floor ? summarizeFloors(floors) : { runs: [], counts: { words: 0 } },
+    ratio: ratios.length ? { median: median(ratios), runs: ratios } : undefined,
+  };
+}
+
+function summarizeChecks(ws, label, repeat, runs) {
   let summary;
   const codes = {};
   const files = new Set();
@@ -251,15 +278,15 @@ function bundleTokenizer() {
   return outfile;
 }
 
-function measureFloor(ws, label, repeat, tokenizer) {
-  const runs = [];
-  for (let i = 0; i < repeat; i++) {
-    const r = runMeasured([FLOOR, tokenizer, ws.dir], `floor-${label}`);
-    if (r.status !== 0) {
-      throw new Error(`floor failed: ${r.stderr.slice(0, 2000)}`);
-    }
-    runs.push(r);
+function runFloor(ws, label, tokenizer) {
+  const r = runMeasured([FLOOR, tokenizer, ws.dir], `floor-${label}`);
+  if (r.status !== 0) {
+    throw new Error(`floor failed: ${r.stderr.slice(0, 2000)}`);
   }
+  return r;
+}
+
+function summarizeFloors(runs) {
   const counts = JSON.parse(fs.readFileSync(runs[0].stdoutFile, 'utf8'));
   return { wall: median(runs.map((r) => r.wall)), rss: median(runs.map((r) => r.rss)), runs: runs.map((r) => Math.round(r.wall)), counts };
 }
@@ -616,7 +643,7 @@ function table(results) {
   row('`pnote check` warm (index restored from its on-disk cache): wall', '—', (r) => r.check.warm?.wall, fmtTime, undefined, undefined);
   row('floor: read + tokenise the corpus (fresh process): wall', '—', (r) => r.floor.wall, fmtTime, undefined, undefined);
   {
-    const f = (r) => r.check.wall / r.floor.wall;
+    const f = (r) => r.ratio?.median;
     const a = get(small, f);
     const b = get(big, f);
     const v = [a, b].filter((x) => x !== undefined);
@@ -709,10 +736,10 @@ function gateChecks(results, bound) {
   const failures = [];
   const notes = [];
   for (const r of results) {
-    if (r.check.wall === undefined || r.floor.wall === undefined) {
+    if (r.ratio === undefined) {
       continue;
     }
-    const q = r.check.wall / r.floor.wall;
+    const q = r.ratio.median;
     notes.push(`check/floor at ${r.sources / 1000}k = ${q.toFixed(2)} (gate ≤ ${bound})`);
     if (!(q <= bound)) {
       failures.push(`check/floor at ${r.sources / 1000}k is ${q.toFixed(2)} > ${bound}`);
@@ -770,13 +797,11 @@ async function main() {
     r.check = { runs: [], codes: {} };
     r.floor = { runs: [], counts: { words: 0 } };
     r.server = { errors: [] };
-    if (!skip.has('check')) {
-      log(`${label}: pnote check ×${repeat} …`);
-      r.check = await phase(`check ${label} ×${repeat}`, () => measureCheck(ws, label, repeat));
-    }
-    if (!skip.has('floor')) {
-      log(`${label}: floor ×${repeat} …`);
-      r.floor = await phase(`floor ${label} ×${repeat}`, () => measureFloor(ws, label, repeat, tokenizer));
+    const which = { check: !skip.has('check'), floor: !skip.has('floor') };
+    if (which.check || which.floor) {
+      const what = [which.check && 'pnote check', which.floor && 'floor'].filter(Boolean).join(' + ');
+      log(`${label}: ${what} ×${repeat} …`);
+      Object.assign(r, await phase(`${what} ${label} ×${repeat}`, () => measureCheckAndFloor(ws, label, repeat, tokenizer, which)));
     }
     const timeout = sources >= 10000 ? 240000 : 60000;
     const edits = args.edits ?? (sources >= 10000 ? 12 : 20);
@@ -816,7 +841,7 @@ async function main() {
     lines.push(
       `- ${r.sources / 1000}k workspace: ${m.sources} sources (${(m.corpusBytes / 1e6).toFixed(1)} MB, ${r.floor.counts.words.toLocaleString('en')} words by the floor), ${m.notes} notes, ${m.citations} citations, ${m.quotations} quotations (${m.altered.word + m.altered.drop + m.altered.number} altered), ${m.entities} entities, ${m.events} events. ` +
         `Check: ${s ? `${s.citations} citations, ${s.errors} errors, ${s.warnings} warnings, ${s.information} information, ${s.hints} hints` : 'no summary'} ` +
-        `(${Object.entries(r.check.codes).map(([k, v]) => `${k} ${v}`).join(', ')}); CLI runs ${r.check.runs.join(', ')} ms, CPU ${fmtTime(r.check.cpu)}; floor runs ${r.floor.runs.join(', ')} ms, peak RSS ${fmtMB(r.floor.rss)}.`,
+        `(${Object.entries(r.check.codes).map(([k, v]) => `${k} ${v}`).join(', ')}); CLI runs ${r.check.runs.join(', ')} ms, CPU ${fmtTime(r.check.cpu)}; floor runs ${r.floor.runs.join(', ')} ms, peak RSS ${fmtMB(r.floor.rss)}${r.ratio ? `; check / floor by pair ${r.ratio.runs.map((q) => q.toFixed(2)).join(', ')}` : ''}.`,
     );
     if (r.server?.edit) {
       const c = r.server.completion;
