@@ -20,7 +20,8 @@
  * --gate   exit 1 when a ratio check fails: check/floor > 6 (--gate-ratio R) at any size, or the
  *          10k/1k check time ratio > 12 (when both sizes ran). Ratios, not absolute
  *          times, so a slow or noisy machine does not fail it but a quadratic slip does;
- * --repeat N  pairs of a CLI run and a floor run per size (median; default 3);
+ * --repeat N  pairs of a CLI run and a floor run per size, and cold starts of the server
+ *             (medians; default 3);
  * --warm   also measure a second server start even without an on-disk cache;
  * --edits N   edits per size (default 20 at 1k, 12 at 10k: each waits for the server to be idle);
  * --requests N  completion and hover requests per kind (default 200);
@@ -807,8 +808,24 @@ async function main() {
     const edits = args.edits ?? (sources >= 10000 ? 12 : 20);
     try {
       if (!skip.has('server')) {
+        // The cold start is the median of `repeat` starts (one sample moves by a second
+        // here): first `repeat - 1` starts that stop at the note's first diagnostics,
+        // then the session that goes on to the requests and edits.
+        const starts = [];
+        for (let i = 1; i < repeat; i++) {
+          log(`${label}: language server, cold start ${i} …`);
+          const only = await phase(`server cold start ${label} #${i}`, () => measureServer(ws, { startOnly: true, startTimeout: timeout }));
+          if (only.firstDiagnostics !== undefined) {
+            starts.push(only.firstDiagnostics);
+          }
+        }
         log(`${label}: language server …`);
         r.server = await phase(`server ${label}`, () => measureServer(ws, { requests: args.requests, edits, startTimeout: timeout, expectedFiles: r.check.files }));
+        if (r.server.firstDiagnostics !== undefined) {
+          starts.push(r.server.firstDiagnostics);
+          r.server.coldStarts = starts;
+          r.server.firstDiagnostics = median(starts);
+        }
       }
     } catch (e) {
       r.server = { errors: [e.message] };
@@ -846,7 +863,7 @@ async function main() {
     if (r.server?.edit) {
       const c = r.server.completion;
       lines.push(
-        `  Server: initialize answered after ${fmtTime(r.server.initializeRoundTrip)}, every file with a problem published after ${fmtTime(r.server.allPublished)} (${r.server.publishedFiles} files with diagnostics${r.server.expectedFiles !== undefined ? `; the CLI reports ${r.server.expectedFiles}` : ''}); ` +
+        `  Server: ${r.server.coldStarts ? `cold starts to the note's first diagnostics ${r.server.coldStarts.map((t) => Math.round(t)).join(', ')} ms (the last one the session below); ` : ''}initialize answered after ${fmtTime(r.server.initializeRoundTrip)}, every file with a problem published after ${fmtTime(r.server.allPublished)} (${r.server.publishedFiles} files with diagnostics${r.server.expectedFiles !== undefined ? `; the CLI reports ${r.server.expectedFiles}` : ''}); ` +
           `note \`${r.server.note}\`; completions ${Object.entries(c).map(([k, v]) => `\`${k}\` n=${v.n} at ${v.places} places, ~${v.meanItems.toFixed(0)} items, max ${fmtTime(v.max)}`).join('; ')}; ` +
           `hovers ${Object.entries(r.server.hover).map(([k, v]) => `${k === 'hoverMention' ? 'mention' : 'citation'} n=${v.n} at ${v.places} places (${v.empty} empty), first hover of each place p50 ${fmtTime(v.firstP50)} / p95 ${fmtTime(v.firstP95)}, max ${fmtTime(v.max)}`).join('; ')}; edits n=${r.server.edit?.n}, max ${fmtTime(r.server.edit?.max)}, server idle again after p50 ${fmtTime(r.server.settle?.p50)} / p95 ${fmtTime(r.server.settle?.p95)}; peak RSS ${fmtMB(r.server.peakRss)}.`,
       );
