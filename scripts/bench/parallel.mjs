@@ -4,13 +4,16 @@
  * its hashing thread: decoding each corpus file, hashing its words, the set of words
  * met and the folded forms of new ones, fingerprints (server/src/workspace/hashing.ts,
  * `hashFile`). Runs that work over a workspace's corpus once alone, then twice at
- * once in two processes, and prints the wall time of each (docs/performance.md).
+ * once in two processes, then twice at once on two threads of one process (as the
+ * CLI's hashing thread and main thread run), and prints the wall time of each
+ * (docs/performance.md).
  *
  *   node scripts/bench/parallel.mjs WORKSPACE
  *
  * The step is bundled on the fly by esbuild into `.bench/hashfile.cjs`.
  */
 import { spawn } from 'node:child_process';
+import { Worker, isMainThread, workerData, parentPort } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +25,12 @@ const REPO = path.resolve(HERE, '../..');
 const BENCH = path.join(REPO, '.bench');
 
 const workspace = process.argv[2];
-if (process.argv[3] === '--child') {
+if (!isMainThread) {
+  // A thread of `--threads`: the same pass, its result posted instead of printed.
+  parentPort.postMessage(await pass(workerData.ws, workerData.bundle, workerData.go));
+} else if (process.argv[3] === '--threads') {
+  await threads(workspace, process.argv[4]);
+} else if (process.argv[3] === '--child') {
   child(workspace, process.argv[4]);
 } else if (!workspace) {
   process.stderr.write('usage: node scripts/bench/parallel.mjs WORKSPACE\n');
@@ -33,6 +41,27 @@ if (process.argv[3] === '--child') {
 
 /** One pass of the hashing step over every corpus file (read beforehand); prints its milliseconds. */
 async function child(ws, bundle) {
+  process.stdout.write(`${JSON.stringify(await pass(ws, bundle, process.env.PNOTE_PARALLEL_GO))}\n`);
+}
+
+/** Two threads of this process, each making one pass; prints both results as a JSON array. */
+async function threads(ws, bundle) {
+  const go = path.join(BENCH, `parallel-go-${process.pid}`);
+  fs.writeFileSync(go, '');
+  const results = [0, 1].map(
+    () =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(fileURLToPath(import.meta.url), { workerData: { ws, bundle, go } });
+        w.once('message', resolve);
+        w.once('error', reject);
+      }),
+  );
+  setTimeout(() => fs.rmSync(go, { force: true }), 3000);
+  process.stdout.write(`${JSON.stringify(await Promise.all(results))}\n`);
+}
+
+/** Reads every corpus file, waits until `go` is gone (when given), then hashes them all: the time of that. */
+async function pass(ws, bundle, go) {
   const { hashFile, HashSet } = (await import(bundle)).default;
   const files = [];
   const walk = (dir) => {
@@ -48,8 +77,7 @@ async function child(ws, bundle) {
   walk(path.join(ws, 'corpus'));
   const met = new HashSet();
   const scratch = { hashes: new Uint32Array(0), starts: new Uint32Array(0) };
-  // Wait for the sibling process, if any, to be ready too (a file the parent removes).
-  const go = process.env.PNOTE_PARALLEL_GO;
+  // Wait for the sibling, if any, to be ready too (a file the parent removes).
   while (go && fs.existsSync(go)) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -58,7 +86,7 @@ async function child(ws, bundle) {
   for (const bytes of files) {
     words += hashFile(bytes, 1 << 26, met, scratch).hashes?.length ?? 0;
   }
-  process.stdout.write(`${JSON.stringify({ ms: Math.round(performance.now() - t), files: files.length, words })}\n`);
+  return { ms: Math.round(performance.now() - t), files: files.length, words };
 }
 
 async function parent(ws) {
@@ -80,6 +108,15 @@ async function parent(ws) {
   };
   const alone = await run(1);
   const together = await run(2);
+  const onThreads = await new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), ws, '--threads', bundle], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`threads exited with ${code}`))));
+  });
   const ms = (r) => `${r.ms} ms`;
-  process.stdout.write(`hashing step over ${alone[0].files} files (${alone[0].words.toLocaleString('en')} words): alone ${ms(alone[0])}; two processes at once ${together.map(ms).join(' and ')}\n`);
+  process.stdout.write(
+    `hashing step over ${alone[0].files} files (${alone[0].words.toLocaleString('en')} words): alone ${ms(alone[0])}; ` +
+      `two processes at once ${together.map(ms).join(' and ')}; two threads of one process at once ${onThreads.map(ms).join(' and ')}\n`,
+  );
 }
