@@ -738,6 +738,9 @@ function gateChecks(results, bound) {
   const notes = [];
   for (const r of results) {
     if (r.ratio === undefined) {
+      if (r.check.runs.length > 0 && r.floor.runs.length > 0) {
+        failures.push(`check/floor at ${r.sources / 1000}k was not measured`); // both ran: the gate must not pass unchecked
+      }
       continue;
     }
     const q = r.ratio.median;
