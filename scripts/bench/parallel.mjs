@@ -2,7 +2,7 @@
 /**
  * How much a second thread gains on this machine, for the work a cold load does on
  * its hashing thread: decoding each corpus file, hashing its words, the set of words
- * met and the folded forms of new ones, fingerprints (server/src/workspace/hashing.ts,
+ * met and the folded forms of new ones (server/src/workspace/hashing.ts,
  * `hashFile`). Runs that work over a workspace's corpus once alone, then twice at
  * once in two processes, then twice at once on two threads of one process (as the
  * CLI's hashing thread and main thread run), and prints the wall time of each

@@ -120,11 +120,10 @@ describe('corpus/corpus', () => {
     const q = parseQuote('des applications telles que TikTok et WeChat');
     assert.deepEqual(c.candidateKeys(q).sort(), ['target', 'twin']);
     assert.deepEqual(keysOf(c.findExactAnywhere(q)).sort(), ['target', 'twin']);
-    // A long run of common filler words: fingerprints narrow the candidates to the source holding it.
+    // A long run of common filler words: many candidates (their rarest words are
+    // common), each verified, and only the source holding it found.
     const run = fillerText(150, 400).split(' ').slice(100, 112).join(' ');
-    const candidates = c.candidateKeys(parseQuote(run));
-    assert.ok(candidates.includes('f150'));
-    assert.ok(candidates.length <= 3, `candidates: ${candidates.length}`);
+    assert.ok(c.candidateKeys(parseQuote(run)).includes('f150'));
     assert.deepEqual(keysOf(c.findExactAnywhere(parseQuote(run))), ['f150']);
     // A short quote of filler words falls back to word postings and is still exact.
     const short = fillerText(7, 400).split(' ').slice(10, 12).join(' ');
@@ -170,7 +169,7 @@ describe('corpus/corpus', () => {
   });
 
   it('compacts after many removals and keeps answering', () => {
-    const c = new Corpus({ bucketBits: 10 });
+    const c = new Corpus();
     for (let i = 0; i < 200; i++) {
       c.add(createSource(`s${i}`, `s${i}.txt`, fillerText(i, 200), 'lines'));
     }

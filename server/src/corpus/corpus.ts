@@ -6,42 +6,34 @@
  * ------------
  * Words are interned into a vocabulary by their 32-bit hash (`wordHashes`: no string
  * is built per corpus word; hash → dense id in an open-addressing table, ids never
- * reused; a hash collision only adds candidates, which verification removes). Two posting
- * tables map keys to source ids; both are chained lists in growable typed arrays,
- * so adding a source only appends nodes (nothing else is rebuilt):
+ * reused; a hash collision only adds candidates, which verification removes).
  *
- * 1. Word postings: for every distinct word of a source, one node (source, next)
- *    in the chain of that word id. `df[word]` counts the live sources holding it.
- * 2. Trigram fingerprints, sampled by winnowing (fingerprints.ts): every 3 consecutive word hashes
- *    are hashed (32 bits; on hashes rather than ids, so that another thread can
- *    compute them with the hashes, see `fingerprints`); in every window of `WINNOW` consecutive trigram hashes
- *    the smallest hash value is selected. A source stores its distinct selected
- *    hashes as nodes (hash, source, next) in 2^k hash buckets (~2/(W+1) ≈ 33% of
- *    trigrams). Guarantee: a quotation run of ≥ W trigrams (W + 2 words without an
- *    insertion) contains, for each of its full windows, that window's minimum — and
- *    any source holding the run selected exactly that value for the same window.
- *    So every such minimum of the quotation is a key that every source holding the
- *    quotation is posted under.
+ * Word postings map word ids to source ids: for every distinct word of a source, one
+ * node (source, next) in the chain of that word id, in growable typed arrays, so
+ * adding a source only appends nodes (nothing else is rebuilt). `df[word]` counts
+ * the live sources holding it. Each live source also keeps its words as ids.
  *
  * Query (`findExactAnywhere`): if any quotation word is not in the vocabulary,
  * nothing matches. Otherwise the candidate sources are the intersection of the
- * postings of the quotation's guaranteed fingerprints and of its (up to {@link RARE_WORDS}) rarest
- * words; the shortest list is walked first and the others only filter it.
- * Candidates (hash collisions are possible) are verified with `findExact`.
+ * postings of the quotation's (up to {@link RARE_WORDS}) rarest words; the shortest
+ * list is walked first and the others only filter it. Each candidate is then
+ * pre-verified on its word ids (the quotation's runs of words must stand in it) and
+ * verified on its own words. (Winnowed trigram fingerprints, a second posting table,
+ * were dropped: they narrowed a long run of common words further, but cost ~40 MB
+ * and more time to build at 10,000 sources than they saved; docs/performance.md.)
  *
  * Removal marks the source id dead (postings of dead ids are skipped) and
  * decrements `df` (re-tokenising the removed text); once dead nodes outnumber live
- * ones, both tables are compacted in one pass over their nodes.
+ * ones, the table is compacted in one pass over its nodes.
  *
- * Memory, per word of corpus text: about 0.5 word-posting nodes × 8 bytes and
- * 0.33 fingerprint nodes × 12 bytes, i.e. ~8 bytes/word, ~100 MB for 13 M words;
- * tokens themselves are not kept (source.ts caches them in a bounded LRU).
+ * Memory, per word of corpus text: about 0.5 word-posting nodes × 8 bytes, plus the
+ * word's id and start (4 + 2 bytes); tokens themselves are not kept (source.ts
+ * caches them in a bounded LRU).
  */
 import { ClosestStrings } from '../common/closest';
 import { exactMatches, findExactInTokens, lowerBound, type ExactSequence, type ExactToken, type NearSource } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
-import { distinctSorted, fingerprints, winnow } from './fingerprints';
 import { foldedHashAt, foldWord, hashWord, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
@@ -131,8 +123,6 @@ export interface PrecomputedWords {
   starts: Uint32Array;
   /** Pairs (word hash, folded-form hash). */
   folds?: Uint32Array;
-  /** `fingerprints(hashes)`. */
-  fingerprints?: Uint32Array;
 }
 
 function foldMap(pairs: Uint32Array): Map<number, number> {
@@ -145,7 +135,6 @@ function foldMap(pairs: Uint32Array): Map<number, number> {
 
 /** The index of a {@link Corpus} as plain data (see `snapshot.ts` for its encoding). */
 export interface CorpusSnapshot {
-  bucketBits: number;
   /** Source ids in use (live or dead). */
   idCount: number;
   vocabSize: number;
@@ -163,8 +152,8 @@ export interface CorpusSnapshot {
   tables: Record<SnapshotTable, Uint32Array>;
 }
 
-export type SnapshotTable = 'vocabKeys' | 'vocabIds' | 'df' | 'foldOf' | 'wordHeads' | 'wordNodeSource' | 'wordNodeNext' | 'fpHeads' | 'fpNodeHash' | 'fpNodeSource' | 'fpNodeNext';
-export const SNAPSHOT_TABLES: readonly SnapshotTable[] = ['vocabKeys', 'vocabIds', 'df', 'foldOf', 'wordHeads', 'wordNodeSource', 'wordNodeNext', 'fpHeads', 'fpNodeHash', 'fpNodeSource', 'fpNodeNext'];
+export type SnapshotTable = 'vocabKeys' | 'vocabIds' | 'df' | 'foldOf' | 'wordHeads' | 'wordNodeSource' | 'wordNodeNext';
+export const SNAPSHOT_TABLES: readonly SnapshotTable[] = ['vocabKeys', 'vocabIds', 'df', 'foldOf', 'wordHeads', 'wordNodeSource', 'wordNodeNext'];
 
 /** "No node" in chains. */
 const NIL = 0xffffffff;
@@ -277,11 +266,6 @@ interface CodedPattern {
   run?: AnchoredRun;
 }
 
-export interface CorpusOptions {
-  /** log2 of the number of fingerprint buckets (default 16: a table that stays in the CPU cache while indexing; chains of a few dozen nodes are cheap to walk at query time). */
-  bucketBits?: number;
-}
-
 export class Corpus {
   private readonly byKey = new Map<string, number>();
   private readonly sources: (SourceInfo | undefined)[] = [];
@@ -320,12 +304,6 @@ export class Corpus {
   private wordHeads: Uint32Array = new Uint32Array(1024).fill(NIL);
   private readonly wordNodeSource = new Column(1 << 16);
   private readonly wordNodeNext = new Column(1 << 16);
-  // Fingerprint postings.
-  private readonly bucketMask: number;
-  private readonly fpHeads: Uint32Array;
-  private readonly fpNodeHash = new Column(1 << 16);
-  private readonly fpNodeSource = new Column(1 << 16);
-  private readonly fpNodeNext = new Column(1 << 16);
   private deadNodes = 0;
   private liveNodes = 0;
   /** Nodes per source id, to account for dead nodes on removal. */
@@ -336,12 +314,6 @@ export class Corpus {
   /** Scratch: per word id, the stamp of the last source that counted it. */
   private wordStamp = new Uint32Array(1024);
   private stampValue = 0;
-
-  constructor(options: CorpusOptions = {}) {
-    const bits = Math.max(8, Math.min(26, options.bucketBits ?? 16));
-    this.bucketMask = (1 << bits) - 1;
-    this.fpHeads = new Uint32Array(1 << bits).fill(NIL);
-  }
 
   get size(): number {
     return this.byKey.size;
@@ -354,13 +326,9 @@ export class Corpus {
    */
   expectWords(words: number): void {
     const wordNodes = Math.ceil(words * 0.7);
-    const fpNodes = Math.ceil(words * 0.45);
     try {
       this.wordNodeSource.ensure(this.wordNodeSource.length + wordNodes);
       this.wordNodeNext.ensure(this.wordNodeNext.length + wordNodes);
-      this.fpNodeHash.ensure(this.fpNodeHash.length + fpNodes);
-      this.fpNodeSource.ensure(this.fpNodeSource.length + fpNodes);
-      this.fpNodeNext.ensure(this.fpNodeNext.length + fpNodes);
     } catch {
       // Only a hint: an estimate too large to allocate leaves the tables to grow as they fill.
     }
@@ -451,7 +419,6 @@ export class Corpus {
     });
     this.wordIds[id] = narrowIds(ids, this.vocabSize);
     this.wordStarts[id] = narrowStarts(words.starts);
-    let nodes = 0;
     // Word postings, once per distinct word: the distinct words first (tables in
     // locals: this loop runs once per word of the corpus), then their nodes at once.
     const stamp = this.nextStamp(this.vocabSize);
@@ -479,29 +446,8 @@ export class Corpus {
       nodeNext[node] = heads[w];
       heads[w] = node;
     }
-    nodes += k;
-    // Fingerprints.
-    const fps = hashed?.fingerprints ?? fingerprints(words.hashes);
-    const firstFp = this.fpNodeHash.reserve(fps.length);
-    this.fpNodeSource.reserve(fps.length);
-    this.fpNodeNext.reserve(fps.length);
-    const fpHash = this.fpNodeHash.data;
-    const fpSource = this.fpNodeSource.data;
-    const fpNext = this.fpNodeNext.data;
-    const fpHeads = this.fpHeads;
-    const mask = this.bucketMask;
-    for (let j = 0; j < fps.length; j++) {
-      const h = fps[j];
-      const b = h & mask;
-      const node = firstFp + j;
-      fpHash[node] = h;
-      fpSource[node] = id;
-      fpNext[node] = fpHeads[b];
-      fpHeads[b] = node;
-    }
-    nodes += fps.length;
-    this.nodeCounts[id] = nodes;
-    this.liveNodes += nodes;
+    this.nodeCounts[id] = k;
+    this.liveNodes += k;
   }
 
   /** Remove a source; returns whether it was there. */
@@ -580,7 +526,6 @@ export class Corpus {
       }
     }
     return {
-      bucketBits: Math.log2(this.bucketMask + 1),
       idCount: this.sources.length,
       vocabSize: this.vocabSize,
       entries,
@@ -594,10 +539,6 @@ export class Corpus {
         wordHeads: this.wordHeads,
         wordNodeSource: this.wordNodeSource.data.subarray(0, this.wordNodeSource.length),
         wordNodeNext: this.wordNodeNext.data.subarray(0, this.wordNodeNext.length),
-        fpHeads: this.fpHeads,
-        fpNodeHash: this.fpNodeHash.data.subarray(0, this.fpNodeHash.length),
-        fpNodeSource: this.fpNodeSource.data.subarray(0, this.fpNodeSource.length),
-        fpNodeNext: this.fpNodeNext.data.subarray(0, this.fpNodeNext.length),
       },
     };
   }
@@ -610,26 +551,22 @@ export class Corpus {
    */
   static restore(snapshot: CorpusSnapshot): Corpus | undefined {
     const t = snapshot.tables;
-    const corpus = new Corpus({ bucketBits: snapshot.bucketBits });
+    const corpus = new Corpus();
     const vocabCapacity = t.vocabKeys.length;
     const nodes = t.wordNodeSource.length;
-    const fpNodes = t.fpNodeHash.length;
     const fits =
-      Number.isInteger(snapshot.bucketBits) &&
-      corpus.fpHeads.length === t.fpHeads.length &&
       vocabCapacity >= 2 && (vocabCapacity & (vocabCapacity - 1)) === 0 &&
       t.vocabIds.length === vocabCapacity &&
       snapshot.vocabSize * 2 <= vocabCapacity &&
       t.df.length >= snapshot.vocabSize && t.wordHeads.length === t.df.length && t.foldOf.length === t.df.length &&
-      t.wordNodeNext.length === nodes && t.fpNodeSource.length === fpNodes && t.fpNodeNext.length === fpNodes &&
+      t.wordNodeNext.length === nodes &&
       snapshot.entries.length === snapshot.words.length && snapshot.entries.length === snapshot.starts.length &&
       snapshot.entries.every((e, i) => Number.isInteger(e.id) && e.id >= 0 && e.id < snapshot.idCount && snapshot.words[i].length === snapshot.starts[i].length) &&
       new Set(snapshot.entries.map((e) => e.id)).size === snapshot.entries.length &&
       new Set(snapshot.entries.filter((e) => !e.dead).map((e) => e.key)).size === snapshot.entries.filter((e) => !e.dead).length &&
       allBelow(t.vocabIds, snapshot.vocabSize + 1) &&
       allBelow(snapshot.words, snapshot.vocabSize) &&
-      allBelowOrNil(t.wordHeads, nodes) && allBelowOrNil(t.wordNodeNext, nodes) && allBelow(t.wordNodeSource, snapshot.idCount) &&
-      allBelowOrNil(t.fpHeads, fpNodes) && allBelowOrNil(t.fpNodeNext, fpNodes) && allBelow(t.fpNodeSource, snapshot.idCount);
+      allBelowOrNil(t.wordHeads, nodes) && allBelowOrNil(t.wordNodeNext, nodes) && allBelow(t.wordNodeSource, snapshot.idCount);
     if (!fits) {
       return undefined;
     }
@@ -641,10 +578,6 @@ export class Corpus {
     corpus.wordHeads = t.wordHeads;
     corpus.wordNodeSource.restore(t.wordNodeSource);
     corpus.wordNodeNext.restore(t.wordNodeNext);
-    corpus.fpHeads.set(t.fpHeads);
-    corpus.fpNodeHash.restore(t.fpNodeHash);
-    corpus.fpNodeSource.restore(t.fpNodeSource);
-    corpus.fpNodeNext.restore(t.fpNodeNext);
     corpus.sources.length = snapshot.idCount;
     corpus.restoredIdLimit = snapshot.idCount;
     let live = 0;
@@ -659,9 +592,8 @@ export class Corpus {
         corpus.facts[entry.id] = entry.facts;
       }
     });
-    const total = nodes + fpNodes;
     corpus.liveNodes = live;
-    corpus.deadNodes = Math.max(0, total - live);
+    corpus.deadNodes = Math.max(0, nodes - live);
     for (const entry of snapshot.entries) {
       if (entry.dead) {
         corpus.drop(entry.id);
@@ -1083,43 +1015,27 @@ export class Corpus {
     if (pieces.length === 0) {
       return [];
     }
-    const fps: number[] = [];
     const wordIds = new Set<number>();
     for (const piece of pieces) {
-      // Runs of words between insertions.
-      let run: number[] = [];
-      const flush = (): void => {
-        winnow(run, 0, run.length, fps);
-        run = [];
-      };
       for (const t of piece) {
         if (t.kind === 'insertion') {
-          flush();
           continue;
         }
-        const h = hashWord(t.word);
-        const id = this.lookupWord(h);
+        const id = this.lookupWord(hashWord(t.word));
         if (id === undefined || this.df[id] === 0) {
           return [];
         }
         wordIds.add(id);
-        run.push(h);
       }
-      flush();
     }
-    // The rarest words' postings and the fingerprints' postings; start from the
-    // shortest and intersect only while that narrows a large set: every candidate is
-    // pre-verified on its word ids anyway, which is cheaper than walking long lists.
-    // Postings are walked lazily: a word's list costs its document frequency, so the
-    // rarer words come first and a list is walked only when it is short next to the
-    // candidates left (a long list of a common word would narrow little).
+    // The rarest words' postings; start from the shortest and intersect only while
+    // that narrows a large set: every candidate is pre-verified on its word ids
+    // anyway, which is cheaper than walking long lists. Postings are walked lazily: a
+    // word's list costs its document frequency, so the rarer words come first and a
+    // list is walked only when it is short next to the candidates left (a long list
+    // of a common word would narrow little).
     const rare = [...wordIds].sort((a, b) => this.df[a] - this.df[b]).slice(0, RARE_WORDS);
-    const lists: Array<{ size: number; ids: () => readonly number[] }> = rare.map((w) => ({ size: this.df[w], ids: () => this.wordPostings(w) }));
-    for (const h of distinctSorted(fps)) {
-      const ids = this.fpPostings(h);
-      lists.push({ size: ids.length, ids: () => ids });
-    }
-    lists.sort((a, b) => a.size - b.size);
+    const lists = rare.map((w) => ({ size: this.df[w], ids: () => this.wordPostings(w) }));
     let result = lists[0].ids();
     for (let k = 1; k < lists.length && result.length > 32 && lists[k].size < 8 * result.length; k++) {
       const keep = this.markSet(lists[k].ids());
@@ -1173,77 +1089,28 @@ export class Corpus {
     return out;
   }
 
-  private fpPostings(h: number): number[] {
-    const out: number[] = [];
-    const hashes = this.fpNodeHash.data;
-    const src = this.fpNodeSource.data;
-    const next = this.fpNodeNext.data;
-    for (let node = this.fpHeads[h & this.bucketMask]; node !== NIL; node = next[node]) {
-      if (hashes[node] === h) {
-        const id = src[node];
-        if (this.sources[id]) {
-          out.push(id);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Drop the nodes of removed sources from both tables (keeps chain order). */
+  /** Drop the nodes of removed sources from the word postings (keeps chain order). */
   private compact(): void {
     const alive = (id: number): boolean => this.sources[id] !== undefined;
-    {
-      const oldSrc = this.wordNodeSource.data.slice(0, this.wordNodeSource.length);
-      const oldNext = this.wordNodeNext.data.slice(0, this.wordNodeNext.length);
-      this.wordNodeSource.clear();
-      this.wordNodeNext.clear();
-      for (let w = 0; w < this.vocabSize; w++) {
-        // Rebuild chain w in order: collect live nodes, then relink.
-        const chain: number[] = [];
-        for (let node = this.wordHeads[w]; node !== NIL; node = oldNext[node]) {
-          if (alive(oldSrc[node])) {
-            chain.push(oldSrc[node]);
-          }
+    const oldSrc = this.wordNodeSource.data.slice(0, this.wordNodeSource.length);
+    const oldNext = this.wordNodeNext.data.slice(0, this.wordNodeNext.length);
+    this.wordNodeSource.clear();
+    this.wordNodeNext.clear();
+    for (let w = 0; w < this.vocabSize; w++) {
+      // Rebuild chain w in order: collect live nodes, then relink.
+      const chain: number[] = [];
+      for (let node = this.wordHeads[w]; node !== NIL; node = oldNext[node]) {
+        if (alive(oldSrc[node])) {
+          chain.push(oldSrc[node]);
         }
-        let head = NIL;
-        for (let k = chain.length - 1; k >= 0; k--) {
-          const node = this.wordNodeSource.push(chain[k]);
-          this.wordNodeNext.push(head);
-          head = node;
-        }
-        this.wordHeads[w] = head;
       }
-    }
-    {
-      const oldHash = this.fpNodeHash.data.slice(0, this.fpNodeHash.length);
-      const oldSrc = this.fpNodeSource.data.slice(0, this.fpNodeSource.length);
-      const oldNext = this.fpNodeNext.data.slice(0, this.fpNodeNext.length);
-      this.fpNodeHash.clear();
-      this.fpNodeSource.clear();
-      this.fpNodeNext.clear();
-      const chainHash: number[] = [];
-      const chainSrc: number[] = [];
-      for (let b = 0; b < this.fpHeads.length; b++) {
-        if (this.fpHeads[b] === NIL) {
-          continue;
-        }
-        chainHash.length = 0;
-        chainSrc.length = 0;
-        for (let node = this.fpHeads[b]; node !== NIL; node = oldNext[node]) {
-          if (alive(oldSrc[node])) {
-            chainHash.push(oldHash[node]);
-            chainSrc.push(oldSrc[node]);
-          }
-        }
-        let head = NIL;
-        for (let k = chainHash.length - 1; k >= 0; k--) {
-          const node = this.fpNodeHash.push(chainHash[k]);
-          this.fpNodeSource.push(chainSrc[k]);
-          this.fpNodeNext.push(head);
-          head = node;
-        }
-        this.fpHeads[b] = head;
+      let head = NIL;
+      for (let k = chain.length - 1; k >= 0; k--) {
+        const node = this.wordNodeSource.push(chain[k]);
+        this.wordNodeNext.push(head);
+        head = node;
       }
+      this.wordHeads[w] = head;
     }
     this.deadNodes = 0;
   }

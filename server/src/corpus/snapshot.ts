@@ -21,7 +21,7 @@ import { SNAPSHOT_TABLES, type CorpusSnapshot, type WordIds, type WordStarts } f
 import { wordHashes } from './tokenize';
 
 /** Bumped whenever the index layout or its meaning changes. */
-export const SNAPSHOT_FORMAT = 7;
+export const SNAPSHOT_FORMAT = 8;
 const MAGIC = 0x58494e50; // "PNIX" read little-endian
 const BYTE_ORDER = 0x01020304;
 const PREFIX = 16;
@@ -41,7 +41,6 @@ function tokenizerProbe(): number[] {
 interface Header {
   context: string;
   probe: number[];
-  bucketBits: number;
   idCount: number;
   vocabSize: number;
   tables: number[];
@@ -86,7 +85,6 @@ export function encodeSnapshot(snapshot: CorpusSnapshot, context: string, digest
   const header: Header = {
     context,
     probe: tokenizerProbe(),
-    bucketBits: snapshot.bucketBits,
     idCount: snapshot.idCount,
     vocabSize: snapshot.vocabSize,
     tables: SNAPSHOT_TABLES.map((name) => snapshot.tables[name].length),
@@ -207,10 +205,10 @@ function decode(input: Uint8Array, context: string, digest: Digest, extraContext
       return undefined;
     }
   }
-  for (const n of [header.bucketBits, header.idCount, header.vocabSize]) {
+  for (const n of [header.idCount, header.vocabSize]) {
     if (!Number.isInteger(n) || n < 0) {
       return undefined;
     }
   }
-  return { snapshot: { bucketBits: header.bucketBits, idCount: header.idCount, vocabSize: header.vocabSize, entries: header.entries, words, starts, tables }, extra };
+  return { snapshot: { idCount: header.idCount, vocabSize: header.vocabSize, entries: header.entries, words, starts, tables }, extra };
 }

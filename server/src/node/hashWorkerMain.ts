@@ -23,8 +23,8 @@ export interface Request {
 
 /**
  * A batch's results packed in the request's `output` (or, when it is too small, in
- * `packed`, moved): per file, its hashes, starts, folds and fingerprints end to end,
- * with their counts in `shape` (four numbers a file; a file with a problem has none).
+ * `packed`, moved): per file, its hashes, starts and folds end to end, with their
+ * counts in `shape` (three numbers a file; a file with a problem has none).
  */
 export interface Response {
   id: number;
@@ -74,10 +74,10 @@ function serve(port: MessagePort): void {
         at += length;
         problems.push(result.problem ?? null);
         if (result.problem !== undefined) {
-          shape.push(0, 0, 0, 0);
+          shape.push(0, 0, 0);
           continue;
         }
-        const parts = [result.hashes!, result.starts!, result.folds!, result.fingerprints!];
+        const parts = [result.hashes!, result.starts!, result.folds!];
         shape.push(...parts.map((part) => part.length));
         for (const part of parts) {
           out.write(part);

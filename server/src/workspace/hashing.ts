@@ -4,7 +4,6 @@
  * `server/src/node/hashWorker.ts`). The step is pure: bytes in; the decoding
  * verdict, the word hashes and offsets, and the folded forms of new words out.
  */
-import { fingerprints } from '../corpus/fingerprints';
 import { foldedHashAt, wordHashes } from '../corpus/tokenize';
 import { decodeText } from './decode';
 
@@ -17,8 +16,6 @@ export interface HashedFile {
   /** `wordHashes` of the text. */
   hashes?: Uint32Array;
   starts?: Uint32Array;
-  /** The index's fingerprints of the text (`fingerprints(hashes)`). */
-  fingerprints?: Uint32Array;
   /**
    * Pairs (word hash, hash of its folded form) for the words this hasher had not met
    * before: what the index needs for each word new to its vocabulary. A word the
@@ -123,7 +120,7 @@ export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scra
       folds.push(h, foldedHashAt(text, starts[i]));
     }
   }
-  return { bytes, hashes, starts, folds: Uint32Array.from(folds), fingerprints: fingerprints(hashes) };
+  return { bytes, hashes, starts, folds: Uint32Array.from(folds) };
 }
 
 /** A {@link TextHasher} on the calling thread (tests; any host without threads). */

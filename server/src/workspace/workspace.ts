@@ -942,7 +942,7 @@ export class Workspace implements SymbolContext {
           this.undecodable(path, result.problem);
           this.registerUnusable(path, read);
         } else {
-          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds, fingerprints: result.fingerprints });
+          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds });
         }
         continue;
       }
