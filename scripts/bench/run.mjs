@@ -502,6 +502,9 @@ async function measureServer(ws, opts) {
     }
     result.allPublished = performance.now() - t0;
     result.publishedFiles = [...client.published.values()].filter((p) => p.diagnostics.length > 0).length;
+    // The server publishes the opened note before it parses the notes without
+    // definitions (Workspace.load's deferNotes): its first diagnostics must be final.
+    result.firstIsFinal = JSON.stringify(client.published.get(noteUri)?.diagnostics) === JSON.stringify(first.params.diagnostics);
     // Then for the server to be idle (the publication's statsChanged).
     await client.waitFor('the server to be idle', (e) => e.kind === 'stats', 5000).catch(() => undefined);
 
@@ -652,6 +655,11 @@ function table(results) {
     rows.push(['check / floor', '≤ 3', ok(a) ? `${a.toFixed(1)}` : '', ok(b) ? `${b.toFixed(1)}` : '', '', v.filter(ok).length ? (v.filter(ok).every((x) => x <= 3) ? OK : MISS) : '—']);
   }
   row('server: initialize → diagnostics of the first opened note (cold)', '≤ 3 s', (r) => r.server.firstDiagnostics, fmtTime, 3000, 12);
+  if (big?.server?.firstIsFinal === false) {
+    // The figure counts only when those first diagnostics were the note's final ones.
+    const last = rows[rows.length - 1];
+    last[5] = last[5].startsWith(OK) || last[5].startsWith(MISS) ? `${MISS} (changed afterwards)${last[5].slice((last[5].startsWith(OK) ? OK : MISS).length)}` : last[5];
+  }
   row('server: initialize → diagnostics of every file with a problem (cold)', '—', (r) => r.server.allPublished, fmtTime, undefined, 12);
   {
     const w = (r) => r.serverWarm?.firstDiagnostics;
@@ -866,7 +874,7 @@ async function main() {
     if (r.server?.edit) {
       const c = r.server.completion;
       lines.push(
-        `  Server: ${r.server.coldStarts ? `cold starts to the note's first diagnostics ${r.server.coldStarts.map((t) => Math.round(t)).join(', ')} ms (the last one the session below); ` : ''}initialize answered after ${fmtTime(r.server.initializeRoundTrip)}, every file with a problem published after ${fmtTime(r.server.allPublished)} (${r.server.publishedFiles} files with diagnostics${r.server.expectedFiles !== undefined ? `; the CLI reports ${r.server.expectedFiles}` : ''}); ` +
+        `  Server: ${r.server.coldStarts ? `cold starts to the note's first diagnostics ${r.server.coldStarts.map((t) => Math.round(t)).join(', ')} ms (the last one the session below); ` : ''}initialize answered after ${fmtTime(r.server.initializeRoundTrip)}, every file with a problem published after ${fmtTime(r.server.allPublished)}${r.server.firstIsFinal === undefined ? '' : r.server.firstIsFinal ? ", the note's first diagnostics its final ones" : ", the note's first diagnostics CHANGED afterwards"} (${r.server.publishedFiles} files with diagnostics${r.server.expectedFiles !== undefined ? `; the CLI reports ${r.server.expectedFiles}` : ''}); ` +
           `note \`${r.server.note}\`; completions ${Object.entries(c).map(([k, v]) => `\`${k}\` n=${v.n} at ${v.places} places, ~${v.meanItems.toFixed(0)} items, max ${fmtTime(v.max)}`).join('; ')}; ` +
           `hovers ${Object.entries(r.server.hover).map(([k, v]) => `${k === 'hoverMention' ? 'mention' : 'citation'} n=${v.n} at ${v.places} places (${v.empty} empty), first hover of each place p50 ${fmtTime(v.firstP50)} / p95 ${fmtTime(v.firstP95)}, max ${fmtTime(v.max)}`).join('; ')}; edits n=${r.server.edit?.n}, max ${fmtTime(r.server.edit?.max)}, server idle again after p50 ${fmtTime(r.server.settle?.p50)} / p95 ${fmtTime(r.server.settle?.p95)}; peak RSS ${fmtMB(r.server.peakRss)}.`,
       );

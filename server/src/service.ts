@@ -43,8 +43,13 @@ export interface HoverInfo {
 
 export interface LanguageService {
   readonly workspace: Workspace;
-  /** (Re)reads configuration, corpus and notes. */
-  load(progress?: Progress): Promise<void>;
+  /**
+   * (Re)reads configuration, corpus and notes. `deferNotes`: the notes without
+   * definitions wait for {@link finishDeferredNotes} (see `Workspace.load`).
+   */
+  load(progress?: Progress, options?: { deferNotes?: boolean }): Promise<void>;
+  /** Adds the notes the last load deferred; returns how many. */
+  finishDeferredNotes(): number;
   /** Saves the corpus index to the cache when it changed since it was restored or saved; resolves to whether it wrote. */
   saveIndex(): Promise<boolean>;
   /**
@@ -105,7 +110,8 @@ export function createLanguageService(options: LanguageServiceOptions): Language
   };
   return {
     workspace: ws,
-    load: (progress) => ws.load(progress),
+    load: (progress, options) => ws.load(progress, options),
+    finishDeferredNotes: () => ws.finishDeferredNotes(),
     saveIndex: () => ws.saveIndex(),
     savedResults: () => ws.savedResults(),
     saveResults: () => ws.saveResults(),

@@ -65,7 +65,10 @@ export class TestClient {
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => void client.logs.push(params.message));
     connection.onNotification('window/showMessage', (params: { message: string }) => void client.logs.push(params.message));
-    connection.onNotification('policyNotes/statsChanged', () => client.notify());
+    connection.onNotification('policyNotes/statsChanged', () => {
+      client.events.push({ kind: 'stats' });
+      client.notify();
+    });
     const answer = <P>(method: string, handler: (params: P) => unknown) =>
       connection.onRequest(method, (params: P) => {
         client.serverRequests.push({ method, params });

@@ -204,6 +204,47 @@ describe('language server over stdio (indexing)', () => {
   });
 });
 
+describe('language server over stdio (start-up: the open note before the notes without definitions)', () => {
+  // The notes without definitions are parsed after the open notes are published
+  // (Workspace.load's deferNotes): the registry's "never mentioned" depends on them.
+  const files: Record<string, string> = { ...FILES, 'open.pnote': '@china, «Pékin a nié ces accusations» [@a]; @nobody.\n' };
+  for (let i = 0; i < 30; i++) {
+    files[`more/n${i}.pnote`] = `#ban, note ${i}: «Les utilisateurs existants pourront continuer» [@b].\n`;
+  }
+
+  it('publishes the open note once, with its final diagnostics, and the registry as the other notes leave it', async () => {
+    const client = await TestClient.start(files);
+    try {
+      await client.open('open.pnote');
+      await client.waitFor('the end of the first publication', () => client.events.some((e) => e.kind === 'stats'));
+      const opened = client.events.filter((e) => e.kind === 'diagnostics' && e.uri === client.uri('open.pnote'));
+      assert.ok(opened.length >= 1);
+      assert.ok(opened.every((e) => JSON.stringify(e.diagnostics) === JSON.stringify(opened[0].diagnostics)), 'its first diagnostics are its final ones');
+      assert.deepEqual((opened[0].diagnostics as Array<{ code: string }>).map((d) => d.code), ['unknown-entity']);
+      // #ban is mentioned only by the notes parsed last; the registry's published diagnostics know it.
+      const registry = client.diagnosticsOf('registry.pnote')?.diagnostics ?? [];
+      assert.deepEqual(registry.filter((d) => d.code === 'unused-definition').map((d) => d.message), []);
+      assert.equal(client.diagnosticsOf('more/n7.pnote'), undefined, 'a clean closed note: nothing published');
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('answers the pull of an open note with its final diagnostics (pull mode)', async () => {
+    const client = await TestClient.start(files, { pull: true });
+    try {
+      await client.open('open.pnote');
+      const first = await client.request<{ items: Array<{ code: string; message: string }> }>('textDocument/diagnostic', { textDocument: { uri: client.uri('open.pnote') } });
+      const workspace = await client.request<{ items: Array<{ uri: string; items: Array<{ code: string; message: string }> }> }>('workspace/diagnostic', { previousResultIds: [] });
+      assert.deepEqual(first.items.map((d) => d.code), ['unknown-entity']);
+      assert.deepEqual(workspace.items.find((i) => i.uri === client.uri('open.pnote'))?.items, first.items);
+      assert.deepEqual(workspace.items.find((i) => i.uri === client.uri('registry.pnote'))?.items.filter((d) => d.code === 'unused-definition'), []);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
 describe('language server over stdio (pull diagnostics)', () => {
   let client: TestClient;
   before(async () => {

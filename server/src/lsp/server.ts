@@ -74,6 +74,12 @@ interface Folder {
   savedLookup?: Promise<void>;
   /** The save of the index and results in progress, if any (see {@link save}). */
   saving?: Promise<void>;
+  /**
+   * Settles once the load in progress has read everything but the notes it deferred
+   * (see {@link loadFolder}), or is over: a pull for an open note whose diagnostics
+   * are final by then is answered at once.
+   */
+  firstPass?: Promise<void>;
 }
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
@@ -234,6 +240,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
    * workspace meanwhile, what to call once they are looked up.
    */
   async function loadFolder(folder: Folder, lookedUp?: () => void): Promise<void> {
+    let firstPassed!: () => void;
+    folder.firstPass = new Promise<void>((resolve) => (firstPassed = resolve));
     folder.service.workspace.updateSettings(await settingsFor(folder));
     const progress = progressSupport ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Policy Notes: indexing', 0, folder.uri.fsPath, false);
@@ -242,16 +250,46 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         await showSaved(folder);
         lookedUp();
       }
-      await folder.service.load((done, total, message) => progress?.report(Math.round((100 * done) / Math.max(1, total)), `${message} (${done}/${total})`));
+      // The notes without definitions are parsed last (see Workspace.load): the open
+      // notes' diagnostics, final already unless they hold definitions, go out first.
+      const report = (done: number, total: number, message: string) => progress?.report(Math.round((100 * done) / Math.max(1, total)), `${message} (${done}/${total})`);
+      await folder.service.load(report, { deferNotes: true });
       syncOpenDocuments(folder);
+      firstPassed();
+      await publishEarly(folder);
+      folder.service.finishDeferredNotes();
       for (const problem of folder.service.workspace.configProblems) {
         // A notification (showWarningMessage would send a request, whose failure in a client without it would go unhandled).
         void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Policy Notes: ${problem.message}` });
       }
     } finally {
+      firstPassed();
       folder.saved = undefined; // the load's own diagnostics from now on
       lookedUp?.();
       progress?.done();
+    }
+  }
+
+  /**
+   * Between a load that deferred notes and their parsing: publishes the open notes
+   * whose diagnostics are already final (push), or lets the pulls waiting for them be
+   * answered (pull; see {@link Folder.firstPass}). Decision: a researcher opening VS
+   * Code on a large workspace sees the problems of the note in front of them about a
+   * second sooner; the rest of the workspace follows as before.
+   */
+  async function publishEarly(folder: Folder): Promise<void> {
+    const workspace = folder.service.workspace;
+    if (workspace.deferredNoteCount === 0) {
+      return;
+    }
+    if (pullDiagnostics) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return;
+    }
+    for (const path of openNotes(folder)) {
+      if (workspace.diagnosticsFinal(path)) {
+        await publishFile(folder, path, folder.service.diagnostics(path), workspace.notes.get(path)?.version);
+      }
     }
   }
 
@@ -730,6 +768,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       const saved = early && savedHold(early.folder);
       if (early && saved) {
         return { kind: 'full' as const, items: (saved.diagnostics.get(early.path) ?? []).map((d) => toLsp(early.folder, d)) };
+      }
+      await early?.folder.firstPass;
+      const workspace = early?.folder.service.workspace;
+      if (early && workspace && workspace.deferredNoteCount > 0 && workspace.diagnosticsFinal(early.path)) {
+        // Before the deferred notes are parsed (see publishEarly): final already.
+        return { kind: 'full' as const, items: early.folder.service.diagnostics(early.path).map((d) => toLsp(early.folder, d)) };
       }
       const found = await resolve(params.textDocument.uri, token);
       return { kind: 'full' as const, items: found ? found.folder.service.diagnostics(found.path).map((d) => toLsp(found.folder, d)) : [] };

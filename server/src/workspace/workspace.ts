@@ -335,20 +335,78 @@ export class Workspace implements SymbolContext {
   private savedResultsDigest = '';
   /** Saved results {@link savedResults} found to hold, for the next load to adopt (see {@link adoptSavedResults}). */
   private checkedResults?: ResultsRecord;
+  /** Notes the last load read but left out, by path (see {@link load}'s `deferNotes`), until {@link finishDeferredNotes}. */
+  private readonly deferredNotes = new Map<string, ReadText>();
+  /** The notes' paths as the last load listed them: the order of {@link notes} after a load. */
+  private notePaths: string[] = [];
 
   // ---------------------------------------------------------------- loading
 
-  /** Reads the configuration, the corpus and every note from scratch. */
-  async load(progress?: Progress): Promise<void> {
+  /**
+   * Reads the configuration, the corpus and every note from scratch.
+   *
+   * `deferNotes`: the notes that hold no definition (no `:::` in their text) and that
+   * must be parsed (no tree in the cache) are read but left out, until
+   * {@link finishDeferredNotes} adds them: a note's diagnostics are then already
+   * those it will have once they are added, unless it holds definitions (whether a
+   * definition is mentioned anywhere depends on every note; see
+   * {@link diagnosticsFinal}). The server publishes the open notes in between: their
+   * diagnostics come about a second sooner at 2,000 notes. Nothing is deferred when
+   * the load adopts saved results (they need every note).
+   */
+  async load(progress?: Progress, options: { deferNotes?: boolean } = {}): Promise<void> {
     this.loading = true;
     try {
-      await this.loadAll(progress);
+      await this.loadAll(progress, options.deferNotes === true);
     } finally {
       this.loading = false;
     }
   }
 
-  private async loadAll(progress?: Progress): Promise<void> {
+  /**
+   * Adds the notes the last load deferred (see {@link load}), as a change of those
+   * notes would: the notes whose diagnostics they change are marked changed. Then the
+   * notes are in the order a load without deferring gives. Returns how many were added.
+   */
+  finishDeferredNotes(): number {
+    if (this.deferredNotes.size === 0) {
+      return 0;
+    }
+    const deferred = [...this.deferredNotes];
+    this.deferredNotes.clear();
+    let added = 0;
+    for (const [path, read] of deferred) {
+      if (!this.notes.has(path)) {
+        this.setNote(path, read.text, undefined, undefined, read.digest);
+        added++;
+      }
+    }
+    const rank = new Map(this.notePaths.map((path, i) => [path, i]));
+    const sorted = [...this.notes].map((entry, i) => ({ entry, at: rank.get(entry[0]) ?? this.notePaths.length + i })).sort((a, b) => a.at - b.at);
+    this.notes.clear();
+    for (const { entry } of sorted) {
+      this.notes.set(entry[0], entry[1]);
+    }
+    return added;
+  }
+
+  /**
+   * Whether the diagnostics of the note at `path` are already those it will have once
+   * the deferred notes are added (see {@link load}): always when none are deferred;
+   * otherwise when it holds no definition (only a definition's problems read what
+   * other notes mention: whether it is used). False for a path that is no note yet.
+   */
+  diagnosticsFinal(path: string): boolean {
+    const note = this.notes.get(path);
+    return note !== undefined && (this.deferredNotes.size === 0 || note.symbols.length === 0);
+  }
+
+  /** How many notes the last load deferred and are not added yet (see {@link load}). */
+  get deferredNoteCount(): number {
+    return this.deferredNotes.size;
+  }
+
+  private async loadAll(progress: Progress | undefined, deferNotes: boolean): Promise<void> {
     const loaded = await loadConfig(this.fs, this.settings);
     this.config = effectiveConfig(loaded);
     this.configProblems = loaded.problems;
@@ -384,6 +442,12 @@ export class Workspace implements SymbolContext {
 
     const sourcePaths = await this.listFiles(this.config.corpus, SOURCE_EXTENSIONS, false);
     const notePaths = await this.listFiles('', NOTE_EXTENSION, true);
+    this.notePaths = notePaths;
+    this.deferredNotes.clear();
+    // Deferring is for a load that checks the notes itself, not one that adopts saved results.
+    const defer = deferNotes && this.checkedResults === undefined;
+    /** Whether a note read from disk is left out until {@link finishDeferredNotes} (see {@link load}). */
+    const deferred = (read: ReadText) => defer && !(read.digest !== undefined && this.restoredNotes?.has(read.digest)) && !read.text.includes(':::');
     const total = sourcePaths.length + notePaths.length;
     let done = 0;
     const tick = (message: string) => {
@@ -404,7 +468,7 @@ export class Workspace implements SymbolContext {
         const read = openNotes.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
         if (read !== undefined) {
           noteTexts.set(path, read);
-          if (!(read.digest !== undefined && this.restoredNotes?.has(read.digest))) {
+          if (!(read.digest !== undefined && this.restoredNotes?.has(read.digest)) && !deferred(read)) {
             parsedEarly.set(path, parseNote(read.text));
           }
         }
@@ -481,7 +545,9 @@ export class Workspace implements SymbolContext {
     const usedTrees = new Set<string>();
     for (const path of notePaths) {
       const read = noteTexts.get(path);
-      if (read !== undefined) {
+      if (read !== undefined && deferred(read)) {
+        this.deferredNotes.set(path, read);
+      } else if (read !== undefined) {
         // A note whose bytes the cache saw: its tree as this parser made it then (a
         // copy for a second note with the same bytes: no two notes share a tree).
         let tree = read.digest === undefined ? undefined : this.restoredNotes?.get(read.digest);
@@ -516,7 +582,7 @@ export class Workspace implements SymbolContext {
     const record = this.checkedResults;
     this.checkedResults = undefined;
     const cache = this.cache;
-    if (!record || !cache || record.config !== this.configKey || [...this.fileProblems.keys()].some((path) => this.notes.has(path) || this.isNote(path))) {
+    if (!record || !cache || this.deferredNotes.size > 0 || record.config !== this.configKey || [...this.fileProblems.keys()].some((path) => this.notes.has(path) || this.isNote(path))) {
       return;
     }
     const sources = this.sourceStates();
@@ -1260,6 +1326,7 @@ export class Workspace implements SymbolContext {
 
   /** Sets a note's text (from disk, or from an editor with its `version`). */
   setNote(path: string, text: string, version?: number, parsed?: NoteAst, digest?: string): NoteState {
+    this.deferredNotes.delete(path); // this text is newer than the one deferred
     const old = this.notes.get(path);
     if (old) {
       this.forgetSymbols(old);
@@ -1367,6 +1434,7 @@ export class Workspace implements SymbolContext {
   }
 
   removeNote(path: string): void {
+    this.deferredNotes.delete(path);
     const note = this.notes.get(path);
     if (note) {
       this.forgetSymbols(note);
