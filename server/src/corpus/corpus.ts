@@ -186,13 +186,14 @@ export type WordStarts = Uint16Array | Uint32Array;
  */
 export type WordIds = Uint16Array | Uint32Array;
 
+/** A source's word ids to keep, copied out of `ids` (a scratch buffer): 2 bytes each while the vocabulary allows. */
 function narrowIds(ids: Uint32Array, vocabSize: number): WordIds {
-  return vocabSize <= 0x10000 ? Uint16Array.from(ids) : ids;
+  return vocabSize <= 0x10000 ? new Uint16Array(ids) : ids.slice();
 }
 
 function narrowStarts(starts: Uint32Array): WordStarts {
   if (starts.length === 0 || starts[starts.length - 1] <= 0xffff) {
-    return Uint16Array.from(starts);
+    return new Uint16Array(starts);
   }
   // Kept: a view into a larger or shared buffer (hashes packed on another thread) is copied.
   return starts.buffer instanceof ArrayBuffer && starts.byteOffset === 0 && starts.byteLength === starts.buffer.byteLength ? starts : starts.slice();
@@ -311,6 +312,9 @@ export class Corpus {
   // Scratch for intersections.
   private mark = new Uint32Array(1024);
   private epoch = 0;
+  /** Scratch of {@link internWords} and of {@link add} (a source's distinct words). */
+  private idScratch = new Uint32Array(1 << 14);
+  private distinctScratch = new Uint32Array(1 << 14);
   /** Scratch: per word id, the stamp of the last source that counted it. */
   private wordStamp = new Uint32Array(1024);
   private stampValue = 0;
@@ -424,7 +428,10 @@ export class Corpus {
     const stamp = this.nextStamp(this.vocabSize);
     const wordStamp = this.wordStamp;
     const df = this.df;
-    const distinct = new Uint32Array(ids.length);
+    if (this.distinctScratch.length < ids.length) {
+      this.distinctScratch = new Uint32Array(Math.max(ids.length, 2 * this.distinctScratch.length));
+    }
+    const distinct = this.distinctScratch;
     let k = 0;
     for (let i = 0; i < ids.length; i++) {
       const w = ids[i];
@@ -937,9 +944,16 @@ export class Corpus {
     }
   }
 
-  /** Dense ids of word hashes, adding new words (found at `starts`; `fold` gives their folded-form hash) to the vocabulary. */
+  /**
+   * Dense ids of word hashes, adding new words (found at `starts`; `fold` gives their
+   * folded-form hash) to the vocabulary. In a scratch buffer, valid until the next call
+   * (a load would otherwise leave ~50 MB of garbage at 10,000 sources).
+   */
   private internWords(hashes: Uint32Array, starts: Uint32Array, fold: (hash: number, start: number) => number): Uint32Array {
-    const ids = new Uint32Array(hashes.length);
+    if (this.idScratch.length < hashes.length) {
+      this.idScratch = new Uint32Array(Math.max(hashes.length, 2 * this.idScratch.length));
+    }
+    const ids = this.idScratch.subarray(0, hashes.length);
     for (let i = 0; i < hashes.length; i++) {
       const h = hashes[i];
       let mask = this.vocabKeys.length - 1;
