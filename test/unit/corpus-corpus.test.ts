@@ -184,6 +184,42 @@ describe('corpus/corpus', () => {
     assert.deepEqual(c.findExactAnywhere(parseQuote(gone)), []);
   });
 
+  it('with postings deferred, answers as with them, and builds the very index once they are built', () => {
+    const texts = Array.from({ length: 80 }, (_, i) => fillerText(i, 300));
+    const posted = new Corpus();
+    const deferred = new Corpus();
+    deferred.deferPostings();
+    texts.forEach((t, i) => {
+      posted.add(createSource(`s${i}`, `s${i}.txt`, t, 'lines'), `tag${i}`);
+      deferred.add(createSource(`s${i}`, `s${i}.txt`, t, 'lines'), `tag${i}`);
+    });
+    // Removed and replaced while deferred: a source never posted counts in no frequency.
+    for (const c of [posted, deferred]) {
+      c.remove('s3');
+      c.add(createSource('s5', 's5.txt', fillerText(500, 300), 'lines'), 'tag5b');
+    }
+    assert.equal(deferred.postingsDeferred, true);
+    const queries = [3, 12, 40, 77].flatMap((i) => {
+      const words = (i === 5 ? fillerText(500, 300) : texts[i]).split(' ');
+      return [1, 2, 4, 9].map((len) => parseQuote(words.slice(20, 20 + len).join(' ')));
+    });
+    queries.push(parseQuote('un mot qui n’est nulle part'));
+    for (const q of queries) {
+      assert.deepEqual(deferred.findExactAnywhere(q), posted.findExactAnywhere(q));
+      assert.deepEqual(deferred.runOccurrences(q), posted.runOccurrences(q));
+    }
+    assert.ok(deferred.candidateKeys(queries[2]).length >= posted.candidateKeys(queries[2]).length);
+    deferred.postDeferred();
+    assert.equal(deferred.postingsDeferred, false);
+    const a = deferred.snapshot();
+    const b = posted.snapshot();
+    assert.deepEqual([...a.tables.df], [...b.tables.df]);
+    assert.deepEqual(a.entries.map((e) => [e.key, e.nodes]), b.entries.map((e) => [e.key, e.nodes]));
+    for (const q of queries) {
+      assert.deepEqual(deferred.candidateKeys(q), posted.candidateKeys(q));
+    }
+  });
+
   it('closestKeys suggests keys close to a mistyped one', () => {
     const c = fixtureCorpus();
     assert.equal(c.closestKeys('002_212038316e46eb2', 3)[0], '002_212038316e46eb29');

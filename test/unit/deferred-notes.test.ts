@@ -17,7 +17,7 @@ async function fullLoad(files: Record<string, string>) {
   return service;
 }
 
-describe('a load that defers the notes without definitions', () => {
+describe('a load that defers the notes without definitions (and the word postings)', () => {
   const files = {
     ...CORPUS,
     // Defines china and clean-network, which only deferred notes mention (its event mentions pompeo).
@@ -32,6 +32,7 @@ describe('a load that defers the notes without definitions', () => {
     const workspace = service.workspace;
     assert.deepEqual([...workspace.notes.keys()], ['registry.pnote']);
     assert.equal(workspace.deferredNoteCount, 3);
+    assert.equal(workspace.corpus.postingsDeferred, true, 'the word postings wait too');
     // Every definition is known already: a note opened now gets its final diagnostics.
     service.setNoteText('a/open.pnote', files['a/open.pnote'], 1);
     assert.equal(workspace.diagnosticsFinal('a/open.pnote'), true);
@@ -41,6 +42,7 @@ describe('a load that defers the notes without definitions', () => {
     assert.equal(workspace.diagnosticsFinal('registry.pnote'), false);
     assert.equal(service.finishDeferredNotes(), 2, 'the open note is not added again');
     assert.equal(workspace.deferredNoteCount, 0);
+    assert.equal(workspace.corpus.postingsDeferred, false);
     assert.equal(workspace.diagnosticsFinal('registry.pnote'), true);
 
     const full = await fullLoad(files);

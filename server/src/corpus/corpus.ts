@@ -312,7 +312,9 @@ export class Corpus {
   // Scratch for intersections.
   private mark = new Uint32Array(1024);
   private epoch = 0;
-  /** Scratch of {@link internWords} and of {@link add} (a source's distinct words). */
+  /** Sources without postings yet (see {@link deferPostings}); undefined: sources are posted as they are added. */
+  private unposted?: Set<number>;
+  /** Scratch of {@link internWords} and of {@link post} (a source's distinct words). */
   private idScratch = new Uint32Array(1 << 14);
   private distinctScratch = new Uint32Array(1 << 14);
   /** Scratch: per word id, the stamp of the last source that counted it. */
@@ -423,6 +425,45 @@ export class Corpus {
     });
     this.wordIds[id] = narrowIds(ids, this.vocabSize);
     this.wordStarts[id] = narrowStarts(words.starts);
+    if (this.unposted) {
+      this.unposted.add(id);
+      this.nodeCounts[id] = 0;
+    } else {
+      this.post(id, ids);
+    }
+  }
+
+  /**
+   * From now on, sources are added without their word postings and document
+   * frequencies, until {@link postDeferred}: meanwhile the candidates of a
+   * whole-corpus search are every source (each verified on its word ids, as any
+   * candidate), so every answer is the same, only slower. The server's start-up
+   * checks its open notes before building the postings (Workspace.load's `deferNotes`).
+   */
+  deferPostings(): void {
+    this.unposted ??= new Set();
+  }
+
+  /** Builds the postings of the sources added since {@link deferPostings}; sources are then posted as they are added. */
+  postDeferred(): void {
+    const ids = this.unposted;
+    this.unposted = undefined;
+    for (const id of ids ?? []) {
+      const words = this.wordIds[id];
+      if (this.sources[id] && words) {
+        this.post(id, words);
+      }
+    }
+    this.postingsMemo.clear();
+  }
+
+  /** Whether some sources wait for their postings (see {@link deferPostings}). */
+  get postingsDeferred(): boolean {
+    return this.unposted !== undefined;
+  }
+
+  /** Source `id`'s word postings and document frequencies, from its word ids. */
+  private post(id: number, ids: WordIds): void {
     // Word postings, once per distinct word: the distinct words first (tables in
     // locals: this loop runs once per word of the corpus), then their nodes at once.
     const stamp = this.nextStamp(this.vocabSize);
@@ -473,8 +514,10 @@ export class Corpus {
   private drop(id: number): void {
     this.changedSinceSnapshot = true;
     this.postingsMemo.clear();
+    // A source not posted yet counted in no document frequency.
+    const posted = !this.unposted?.delete(id);
     const stamp = this.nextStamp(this.vocabSize);
-    for (const wid of this.wordIds[id] ?? []) {
+    for (const wid of posted ? (this.wordIds[id] ?? []) : []) {
       if (this.wordStamp[wid] !== stamp) {
         this.wordStamp[wid] = stamp;
         if (this.df[wid] > 0) {
@@ -507,6 +550,7 @@ export class Corpus {
    * snapshot before changing the corpus again.
    */
   snapshot(): CorpusSnapshot {
+    this.postDeferred();
     const entries: CorpusSnapshot['entries'] = [];
     const words: WordIds[] = [];
     const starts: WordStarts[] = [];
@@ -1029,6 +1073,11 @@ export class Corpus {
     if (pieces.length === 0) {
       return [];
     }
+    if (this.unposted) {
+      // Postings deferred (see deferPostings): every live source, unless a word is in none.
+      const known = pieces.every((piece) => piece.every((t) => t.kind === 'insertion' || this.lookupWord(hashWord(t.word)) !== undefined));
+      return known ? this.liveIds() : [];
+    }
     const wordIds = new Set<number>();
     for (const piece of pieces) {
       for (const t of piece) {
@@ -1056,6 +1105,17 @@ export class Corpus {
       result = result.filter((id) => this.mark[id] === keep);
     }
     return [...new Set(result)].sort((a, b) => a - b);
+  }
+
+  /** The ids of the live sources, ascending. */
+  private liveIds(): number[] {
+    const out: number[] = [];
+    for (let id = 0; id < this.sources.length; id++) {
+      if (this.sources[id]) {
+        out.push(id);
+      }
+    }
+    return out;
   }
 
   private markSet(ids: readonly number[]): number {

@@ -345,9 +345,10 @@ export class Workspace implements SymbolContext {
   /**
    * Reads the configuration, the corpus and every note from scratch.
    *
-   * `deferNotes`: the notes that hold no definition (no `:::` in their text) and that
-   * must be parsed (no tree in the cache) are read but left out, until
-   * {@link finishDeferredNotes} adds them: a note's diagnostics are then already
+   * `deferNotes`: the corpus's word postings are not built (see
+   * `Corpus.deferPostings`), and the notes that hold no definition (no `:::` in their
+   * text) and that must be parsed (no tree in the cache) are read but left out, until
+   * {@link finishDeferredNotes} builds the ones and adds the others: a note's diagnostics are then already
    * those it will have once they are added, unless it holds definitions (whether a
    * definition is mentioned anywhere depends on every note; see
    * {@link diagnosticsFinal}). The server publishes the open notes in between: their
@@ -364,11 +365,14 @@ export class Workspace implements SymbolContext {
   }
 
   /**
-   * Adds the notes the last load deferred (see {@link load}), as a change of those
-   * notes would: the notes whose diagnostics they change are marked changed. Then the
+   * Builds the word postings and adds the notes the last load deferred (see
+   * {@link load}), the notes as a change of those notes would: the notes whose diagnostics they change are marked changed. Then the
    * notes are in the order a load without deferring gives. Returns how many were added.
    */
   finishDeferredNotes(): number {
+    if (this.corpus.postingsDeferred) {
+      this.corpus.postDeferred();
+    }
     if (this.deferredNotes.size === 0) {
       return 0;
     }
@@ -448,6 +452,10 @@ export class Workspace implements SymbolContext {
     const defer = deferNotes && this.checkedResults === undefined;
     /** Whether a note read from disk is left out until {@link finishDeferredNotes} (see {@link load}). */
     const deferred = (read: ReadText) => defer && !(read.digest !== undefined && this.restoredNotes?.has(read.digest)) && !read.text.includes(':::');
+    if (defer) {
+      // The corpus's word postings wait too: the open notes' few whole-corpus searches verify every source meanwhile.
+      this.corpus.deferPostings();
+    }
     const total = sourcePaths.length + notePaths.length;
     let done = 0;
     const tick = (message: string) => {
