@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { foldWord, normalizeWord, tokenize } from '../../server/src/corpus/tokenize';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { foldedHashAt, foldWord, NON_ASCII, normalizeWord, tokenize, wordHashes } from '../../server/src/corpus/tokenize';
 
 describe('corpus/tokenize', () => {
   it('splits on spaces, punctuation, quote marks, apostrophes and dashes', () => {
@@ -59,5 +61,29 @@ describe('corpus/tokenize', () => {
     const ms = Date.now() - t0;
     assert.equal(t.words.length, 16 * 40000);
     assert.ok(ms < 5000, `took ${ms} ms`);
+  });
+
+  it('wordHashes flags every word that is not plain ASCII: an unflagged word is its own folded form', () => {
+    const dir = join(__dirname, '../../examples/tiktok-ban/corpus');
+    const texts = readdirSync(dir).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(dir, f), 'utf8'));
+    texts.push('L’État aujourd\'hui ÉTAT İstanbul \u212Aelvin ǅemal naïve ﬁn Straße cafe\u0301 CAFÉ ABC abc 42 x🙂y');
+    let flagged = 0;
+    for (const text of texts) {
+      const plain = wordHashes(text);
+      const { hashes, starts } = wordHashes(text, undefined, true);
+      assert.deepEqual([...hashes], [...plain.hashes]);
+      for (let i = 0; i < hashes.length; i++) {
+        const start = starts[i] & ~NON_ASCII;
+        assert.equal(start, plain.starts[i]);
+        const word = tokenize(text.slice(start)).words[0];
+        if (starts[i] < NON_ASCII) {
+          assert.equal(foldedHashAt(text, start), hashes[i], word);
+          assert.match(word, /^[\x00-\x7f]+$/);
+        } else {
+          flagged++;
+        }
+      }
+    }
+    assert.ok(flagged > 100);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { wordHashes } from '../../server/src/corpus/tokenize';
+import { foldedHashAt, hashWord, NON_ASCII, wordHashes } from '../../server/src/corpus/tokenize';
 import { WorkerHasher } from '../../server/src/node/hashWorker';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/workspace/fs';
@@ -76,15 +76,18 @@ describe('hashing corpus files apart from indexing', () => {
     assert.equal(snapshotOf(restored), snapshotOf(await load()));
   });
 
-  it('hashFiles: what wordHashes gives, and each word folded once per hasher', () => {
+  it('hashFiles: what wordHashes gives, non-ASCII words flagged, and each of those folded once per hasher', () => {
     const met = new HashSet();
     const bytes = new TextEncoder().encode('Pékin et PÉKIN, Paris et pekin.');
     const [first] = hashFiles([bytes], 1 << 20, met);
     const expected = wordHashes('Pékin et PÉKIN, Paris et pekin.');
     assert.deepEqual([...first.hashes!], [...expected.hashes]);
-    assert.deepEqual([...first.starts!], [...expected.starts]);
-    // pékin (twice, case folded), et, paris, pekin: four distinct words.
-    assert.equal(first.folds!.length / 2, 4);
+    assert.deepEqual([...first.starts!].map((s) => s & ~NON_ASCII), [...expected.starts]);
+    assert.deepEqual([...first.starts!].map((s) => s >= NON_ASCII), [true, false, true, false, false, false]);
+    // pékin (twice, case folded) is the one distinct word not plain ASCII; et, paris
+    // and pekin are their own folded forms, which is what the index takes them for.
+    assert.deepEqual([...first.folds!], [expected.hashes[0], hashWord('pekin')]);
+    assert.equal(foldedHashAt('Paris', 0), expected.hashes[3]);
     const [again] = hashFiles([bytes], 1 << 20, met);
     assert.equal(again.folds!.length, 0, 'met before: not folded again');
     const [big] = hashFiles([bytes], 4, met);

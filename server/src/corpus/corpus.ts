@@ -34,7 +34,7 @@ import { ClosestStrings } from '../common/closest';
 import { exactMatches, findExactInTokens, lowerBound, type ExactSequence, type ExactToken, type NearSource } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens } from './source';
-import { foldedHashAt, foldWord, hashWord, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
+import { foldedHashAt, foldWord, hashWord, NON_ASCII, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
 
@@ -119,9 +119,10 @@ function allBelowOrNil(a: Uint32Array, limit: number): boolean {
 
 /** A text's words hashed elsewhere (see {@link Corpus.add}). */
 export interface PrecomputedWords {
+  /** `wordHashes(text, scratch, true)`: the starts of the words that are not plain ASCII carry `NON_ASCII`. */
   hashes: Uint32Array;
   starts: Uint32Array;
-  /** Pairs (word hash, folded-form hash). */
+  /** Pairs (word hash, folded-form hash), for (at least most of) the words not plain ASCII new to the vocabulary. */
   folds?: Uint32Array;
 }
 
@@ -191,9 +192,13 @@ function narrowIds(ids: Uint32Array, vocabSize: number): WordIds {
   return vocabSize <= 0x10000 ? new Uint16Array(ids) : ids.slice();
 }
 
+/** A source's word starts to keep, without their {@link NON_ASCII} flags: 2 bytes each in a text under 65,536 units. */
 function narrowStarts(starts: Uint32Array): WordStarts {
-  if (starts.length === 0 || starts[starts.length - 1] <= 0xffff) {
-    return new Uint16Array(starts);
+  if (starts.length === 0 || (starts[starts.length - 1] & ~NON_ASCII) <= 0xffff) {
+    return new Uint16Array(starts); // 16 bits kept: the flag goes
+  }
+  if (starts.some((s) => s >= NON_ASCII)) {
+    return starts.map((s) => s & ~NON_ASCII);
   }
   // Kept: a view into a larger or shared buffer (hashes packed on another thread) is copied.
   return starts.buffer instanceof ArrayBuffer && starts.byteOffset === 0 && starts.byteLength === starts.buffer.byteLength ? starts : starts.slice();
@@ -414,6 +419,9 @@ export class Corpus {
     const words = hashed ?? wordHashes(source.text);
     let folds: Map<number, number> | undefined;
     const ids = this.internWords(words.hashes, words.starts, (h, start) => {
+      if (hashed && start < NON_ASCII) {
+        return h; // a plain ASCII word is its own folded form (see hashing.ts)
+      }
       if (hashed?.folds) {
         folds ??= foldMap(hashed.folds);
         const fold = folds.get(h);
@@ -421,7 +429,7 @@ export class Corpus {
           return fold;
         }
       }
-      return foldedHashAt(source.text, start);
+      return foldedHashAt(source.text, start & ~NON_ASCII);
     });
     this.wordIds[id] = narrowIds(ids, this.vocabSize);
     this.wordStarts[id] = narrowStarts(words.starts);

@@ -226,6 +226,13 @@ function lowerOf(c: number): number {
  * {@link wordHashes} is one table read per character.
  */
 const FAST_LIMIT = 0x300;
+
+/**
+ * With `wordHashes`'s `flagNonAscii`, the bit set in the start offset of a word that
+ * has a character outside ASCII (or took the slow path): a word without it is its own
+ * folded form (`foldedHashAt` gives its hash). Offsets stay below 2^31.
+ */
+export const NON_ASCII = 0x80000000;
 const FAST = new Uint16Array(FAST_LIMIT);
 for (let c = 0; c < FAST_LIMIT; c++) {
   const k = c >= 0xd800 ? SEP : classifyBmp(c);
@@ -243,9 +250,10 @@ for (let c = 0; c < FAST_LIMIT; c++) {
  * The hash ({@link hashWord}) of every word of `text`, in order, with the offset
  * where each word starts: what `tokenize(text)` gives with `words.map(hashWord)`,
  * without creating a string per word. Used to index the corpus, where speed and
- * memory matter most.
+ * memory matter most. `flagNonAscii`: the start of every word that is not plain ASCII
+ * carries {@link NON_ASCII}.
  */
-export function wordHashes(text: string, scratch?: { hashes: Uint32Array; starts: Uint32Array }): { hashes: Uint32Array; starts: Uint32Array } {
+export function wordHashes(text: string, scratch?: { hashes: Uint32Array; starts: Uint32Array }, flagNonAscii = false): { hashes: Uint32Array; starts: Uint32Array } {
   const n = text.length;
   // With `scratch`, its arrays are written (and replaced when too small), and the
   // result views them: valid until the next call with the same scratch.
@@ -277,8 +285,11 @@ export function wordHashes(text: string, scratch?: { hashes: Uint32Array; starts
     const start = i;
     let h = FNV_OFFSET;
     let slow = false;
+    /** Every unit of the word OR-ed: at most 127 for a word of ASCII characters only. */
+    let units = 0;
     while (i < n) {
       const d = text.charCodeAt(i);
+      units |= d;
       if (d < FAST_LIMIT) {
         const l = FAST[d];
         if (l === 0) {
@@ -323,7 +334,8 @@ export function wordHashes(text: string, scratch?: { hashes: Uint32Array; starts
       grownStarts.set(starts);
       starts = grownStarts;
     }
-    starts[count] = start;
+    // Flagged: a word that is not plain ASCII, whose folded form may differ from it.
+    starts[count] = flagNonAscii && (slow || units > 0x7f) ? (start | NON_ASCII) >>> 0 : start;
     out[count++] = slow ? hashWord(normalizeWord(text.slice(start, i))) : finish(h);
   }
   if (scratch) {

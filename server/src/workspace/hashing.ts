@@ -4,7 +4,7 @@
  * `server/src/node/hashWorker.ts`). The step is pure: bytes in; the decoding
  * verdict, the word hashes and offsets, and the folded forms of new words out.
  */
-import { foldedHashAt, wordHashes } from '../corpus/tokenize';
+import { foldedHashAt, NON_ASCII, wordHashes } from '../corpus/tokenize';
 import { decodeText } from './decode';
 
 /** One corpus file's bytes, hashed. */
@@ -13,14 +13,15 @@ export interface HashedFile {
   bytes: Uint8Array;
   /** Why the bytes are not text that is checked (`decodeText`'s words); nothing else then. */
   problem?: string;
-  /** `wordHashes` of the text. */
+  /** `wordHashes` of the text, with `flagNonAscii` (the starts of words that are not plain ASCII carry `NON_ASCII`). */
   hashes?: Uint32Array;
   starts?: Uint32Array;
   /**
-   * Pairs (word hash, hash of its folded form) for the words this hasher had not met
-   * before: what the index needs for each word new to its vocabulary. A word the
-   * index lacks but the hasher had met (in a file the index did not take) is folded
-   * from the text by the index itself.
+   * Pairs (word hash, hash of its folded form) for the words not plain ASCII this
+   * hasher had not met before: what the index needs for each word new to its
+   * vocabulary (a plain ASCII word is its own folded form). A word the index lacks
+   * but the hasher had met (in a file the index did not take) is folded from the text
+   * by the index itself.
    */
   folds?: Uint32Array;
 }
@@ -112,12 +113,13 @@ export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scra
     return { bytes, problem: decoded.problem };
   }
   const text = decoded.text;
-  const { hashes, starts } = wordHashes(text, scratch);
+  const { hashes, starts } = wordHashes(text, scratch, true);
   const folds: number[] = [];
   for (let i = 0; i < hashes.length; i++) {
-    const h = hashes[i];
-    if (met.add(h)) {
-      folds.push(h, foldedHashAt(text, starts[i]));
+    // A plain ASCII word is its own folded form: only the others are looked up (a
+    // quarter of a French text's words) and folded.
+    if (starts[i] >= NON_ASCII && met.add(hashes[i])) {
+      folds.push(hashes[i], foldedHashAt(text, starts[i] - NON_ASCII));
     }
   }
   return { bytes, hashes, starts, folds: Uint32Array.from(folds) };
