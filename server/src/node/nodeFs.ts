@@ -8,9 +8,60 @@
  * workspace-relative paths that climb out (`../shared/corpus/a.txt`). Links inside
  * it must still stay inside it (or inside the workspace).
  */
-import { promises as fsp, readFileSync, realpathSync, statSync } from 'fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readFileSync, readSync, realpathSync, statSync } from 'fs';
 import * as path from 'path';
 import type { FileStat, FileType, WorkspaceFileSystem } from '../workspace/fs';
+
+/** Files up to this size are read into slices of shared chunks (see {@link ByteArena}). */
+const ARENA_FILE = 256 * 1024;
+const ARENA_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * Small files' bytes, read into slices of large chunks: a buffer of its own per file
+ * cost ~13 µs each (10,000 corpus files: 0.13 s of a load, and garbage collections
+ * for the external memory). A slice is never written again once handed out; a chunk
+ * lives as long as any slice of it (the sources keep their bytes anyway).
+ */
+class ByteArena {
+  private chunk = new Uint8Array(0);
+  private used = 0;
+
+  /** The bytes of the open file `fd` of `size` bytes (fewer if it shrank); undefined when it grew past `size` meanwhile. */
+  read(fd: number, size: number): Uint8Array | undefined {
+    if (this.used + size + 1 > this.chunk.length) {
+      this.chunk = new Uint8Array(ARENA_CHUNK);
+      this.used = 0;
+    }
+    // One byte more than the size: reading it tells a file that grew meanwhile.
+    let length = 0;
+    for (let n; length <= size && (n = readSync(fd, this.chunk, this.used + length, size + 1 - length, null)) > 0; ) {
+      length += n;
+    }
+    if (length > size) {
+      return undefined;
+    }
+    const bytes = this.chunk.subarray(this.used, this.used + length);
+    this.used += length;
+    return bytes;
+  }
+}
+
+/** A plain file's bytes: small ones from `arena`, others as `readFileSync` reads them. */
+function readPlainFile(file: string, arena: ByteArena): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    if (size < ARENA_FILE) {
+      const bytes = arena.read(fd, size);
+      if (bytes) {
+        return bytes;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return readFileSync(file);
+}
 
 export class NodeFileSystem implements WorkspaceFileSystem {
   /**
@@ -24,6 +75,7 @@ export class NodeFileSystem implements WorkspaceFileSystem {
 
   /** Real paths of the folders outside the root that may be read (see {@link allowExternal}). */
   private readonly externalRoots: string[] = [];
+  private readonly arena = new ByteArena();
 
   private constructor(readonly root: string) {}
 
@@ -100,7 +152,7 @@ export class NodeFileSystem implements WorkspaceFileSystem {
         // Synchronous on purpose: for the small files of a corpus, fs.promises.readFile's
         // four thread-pool round trips (open, stat, read, close) cost ~4× the read itself,
         // and indexing, which follows each read, holds the thread anyway.
-        return readFileSync(this.absolute(relative));
+        return readPlainFile(this.absolute(relative), this.arena);
       } catch (e) {
         throw new Error(describeError(e), { cause: e });
       }
