@@ -67,6 +67,29 @@ describe('paths outside the workspace', () => {
     });
     after(() => fs.rmSync(base, { recursive: true, force: true }));
 
+    it('reads listed files whole, small ones into shared chunks: each file its own bytes, never changed after', async () => {
+      const dir = path.join(workspace, 'corpus', 'sizes');
+      fs.mkdirSync(dir);
+      // Empty, small, about a chunk's end (8 MB), at the small files' limit (256 KB) and above.
+      const sizes = [0, 1, 300, ...Array.from({ length: 60 }, (_, i) => 200_000 + i), 256 * 1024 - 1, 256 * 1024, 600_000];
+      sizes.forEach((size, i) => fs.writeFileSync(path.join(dir, `f${i}.txt`), Buffer.alloc(size, 97 + (i % 26))));
+      const nodeFs = await NodeFileSystem.open(workspace);
+      // As a load lists a folder (its real path inside the workspace): its files' reads take the fast path.
+      assert.equal(await nodeFs.realpath('corpus/sizes'), 'corpus/sizes');
+      await nodeFs.readDirectory('corpus/sizes');
+      const read: Uint8Array[] = [];
+      for (let i = 0; i < sizes.length; i++) {
+        read.push(await nodeFs.readFile(`corpus/sizes/f${i}.txt`));
+      }
+      assert.equal(read[1].buffer, read[2].buffer, 'small files share a chunk');
+      assert.notEqual(read[3].buffer, read[62].buffer, 'chunks fill up');
+      read.forEach((bytes, i) => {
+        assert.equal(bytes.length, sizes[i]);
+        assert.ok(bytes.every((b) => b === 97 + (i % 26)), `f${i}.txt`);
+      });
+      fs.rmSync(dir, { recursive: true });
+    });
+
     it('reads an admitted folder outside the workspace, and nothing else outside', async () => {
       const nodeFs = await NodeFileSystem.open(workspace);
       await assert.rejects(nodeFs.readFile('../shared/a.txt'), /outside the workspace/, 'not before it is admitted');
