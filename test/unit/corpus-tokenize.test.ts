@@ -78,7 +78,7 @@ describe('corpus/tokenize', () => {
         const word = tokenize(text.slice(start)).words[0];
         if (starts[i] < NON_ASCII) {
           assert.equal(foldedHashAt(text, start), hashes[i], word);
-          assert.match(word, /^[\x00-\x7f]+$/);
+          assert.ok([...word].every((c) => c.charCodeAt(0) < 128), word);
         } else {
           flagged++;
         }
