@@ -207,7 +207,11 @@ describe('language server over stdio (indexing)', () => {
 describe('language server over stdio (start-up: the open note before the notes without definitions)', () => {
   // The notes without definitions are parsed after the open notes are published
   // (Workspace.load's deferNotes): the registry's "never mentioned" depends on them.
-  const files: Record<string, string> = { ...FILES, 'open.pnote': '@china, «Pékin a nié ces accusations» [@a]; @nobody.\n' };
+  const files: Record<string, string> = {
+    ...FILES,
+    'registry.pnote': `${REGISTRY}\n::: entity lonely\nname: Lonely\nkind: person\n:::\n`,
+    'open.pnote': '@china, «Pékin a nié ces accusations» [@a]; @nobody.\n',
+  };
   for (let i = 0; i < 30; i++) {
     files[`more/n${i}.pnote`] = `#ban, note ${i}: «Les utilisateurs existants pourront continuer» [@b].\n`;
   }
@@ -221,9 +225,11 @@ describe('language server over stdio (start-up: the open note before the notes w
       assert.ok(opened.length >= 1);
       assert.ok(opened.every((e) => JSON.stringify(e.diagnostics) === JSON.stringify(opened[0].diagnostics)), 'its first diagnostics are its final ones');
       assert.deepEqual((opened[0].diagnostics as Array<{ code: string }>).map((d) => d.code), ['unknown-entity']);
-      // #ban is mentioned only by the notes parsed last; the registry's published diagnostics know it.
+      // #ban is mentioned only by the notes parsed last; the registry's diagnostics, published
+      // by the end of the first publication, know it (lonely is mentioned nowhere).
       const registry = client.diagnosticsOf('registry.pnote')?.diagnostics ?? [];
-      assert.deepEqual(registry.filter((d) => d.code === 'unused-definition').map((d) => d.message), []);
+      assert.deepEqual(registry.filter((d) => d.code === 'unused-definition').map((d) => d.message), ['Entity "lonely" is never mentioned (@lonely) in any note']);
+      assert.ok(client.diagnosticsOf('closed.pnote'), 'every file with a problem published before the first statsChanged');
       assert.equal(client.diagnosticsOf('more/n7.pnote'), undefined, 'a clean closed note: nothing published');
     } finally {
       await client.stop();
@@ -238,7 +244,10 @@ describe('language server over stdio (start-up: the open note before the notes w
       const workspace = await client.request<{ items: Array<{ uri: string; items: Array<{ code: string; message: string }> }> }>('workspace/diagnostic', { previousResultIds: [] });
       assert.deepEqual(first.items.map((d) => d.code), ['unknown-entity']);
       assert.deepEqual(workspace.items.find((i) => i.uri === client.uri('open.pnote'))?.items, first.items);
-      assert.deepEqual(workspace.items.find((i) => i.uri === client.uri('registry.pnote'))?.items.filter((d) => d.code === 'unused-definition'), []);
+      assert.deepEqual(
+        workspace.items.find((i) => i.uri === client.uri('registry.pnote'))?.items.filter((d) => d.code === 'unused-definition').map((d) => d.message),
+        ['Entity "lonely" is never mentioned (@lonely) in any note'],
+      );
     } finally {
       await client.stop();
     }

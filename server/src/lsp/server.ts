@@ -572,7 +572,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     }
     void folder.ready.then(() => {
       const current = documents.get(event.document.uri);
-      if (current && current.version === event.document.version) {
+      // Not when the service holds that version already (a note opened while the
+      // workspace loaded: the load gave it the editor's text, and publishes it).
+      if (current && current.version === event.document.version && folder.service.workspace.notes.get(path)?.version !== current.version) {
         folder.service.setNoteText(path, current.getText(), current.version);
         schedule(folder, path);
       }
