@@ -87,6 +87,15 @@ describe('paths outside the workspace', () => {
         assert.equal(bytes.length, sizes[i]);
         assert.ok(bytes.every((b) => b === 97 + (i % 26)), `f${i}.txt`);
       });
+      // The state and the bytes from one opening, as stat then readFile give them (listed or not).
+      await nodeFs.readDirectory('corpus/sizes');
+      for (const i of [1, 3]) {
+        const { bytes, stat } = await nodeFs.readFileAndStat(`corpus/sizes/f${i}.txt`);
+        const alone = await nodeFs.stat(`corpus/sizes/f${i}.txt`);
+        assert.deepEqual(stat, alone);
+        assert.deepEqual([...bytes], [...(await nodeFs.readFile(`corpus/sizes/f${i}.txt`))]);
+      }
+      await assert.rejects(nodeFs.readFileAndStat('corpus/sizes/missing.txt'), /no such file/);
       fs.rmSync(dir, { recursive: true });
     });
 

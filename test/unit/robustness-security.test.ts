@@ -236,6 +236,6 @@ describe('robustness: nothing is written', () => {
     const iface = /export interface WorkspaceFileSystem \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
     // Optional methods too (`name?(`).
     const methods = [...iface.matchAll(/^\s+(\w+)\??\(/gm)].map((m) => m[1]).sort();
-    assert.deepEqual(methods, ['readDirectory', 'readFile', 'readFileSync', 'realpath', 'stat']);
+    assert.deepEqual(methods, ['readDirectory', 'readFile', 'readFileAndStat', 'readFileSync', 'realpath', 'stat']);
   });
 });

@@ -46,21 +46,23 @@ class ByteArena {
   }
 }
 
-/** A plain file's bytes: small ones from `arena`, others as `readFileSync` reads them. */
-function readPlainFile(file: string, arena: ByteArena): Uint8Array {
+/** A plain file's state (taken first) and bytes: small ones from `arena`, others as `readFileSync` reads them. */
+function readPlainFile(file: string, arena: ByteArena): { bytes: Uint8Array; stat: FileStat } {
   const fd = openSync(file, 'r');
+  let stat: FileStat;
   try {
-    const { size } = fstatSync(fd);
-    if (size < ARENA_FILE) {
-      const bytes = arena.read(fd, size);
+    const s = fstatSync(fd);
+    stat = { type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other', size: s.size, mtime: s.mtimeMs };
+    if (s.size < ARENA_FILE) {
+      const bytes = arena.read(fd, s.size);
       if (bytes) {
-        return bytes;
+        return { bytes, stat };
       }
     }
   } finally {
     closeSync(fd);
   }
-  return readFileSync(file);
+  return { bytes: readFileSync(file), stat };
 }
 
 export class NodeFileSystem implements WorkspaceFileSystem {
@@ -152,7 +154,7 @@ export class NodeFileSystem implements WorkspaceFileSystem {
         // Synchronous on purpose: for the small files of a corpus, fs.promises.readFile's
         // four thread-pool round trips (open, stat, read, close) cost ~4× the read itself,
         // and indexing, which follows each read, holds the thread anyway.
-        return readPlainFile(this.absolute(relative), this.arena);
+        return readPlainFile(this.absolute(relative), this.arena).bytes;
       } catch (e) {
         throw new Error(describeError(e), { cause: e });
       }
@@ -196,6 +198,18 @@ export class NodeFileSystem implements WorkspaceFileSystem {
     } catch (e) {
       throw new Error(describeError(e), { cause: e });
     }
+  }
+
+  async readFileAndStat(relative: string): Promise<{ bytes: Uint8Array; stat: FileStat | undefined }> {
+    if (this.listedPlainFiles.delete(relative)) {
+      try {
+        return readPlainFile(this.absolute(relative), this.arena);
+      } catch (e) {
+        throw new Error(describeError(e), { cause: e });
+      }
+    }
+    const stat = await this.stat(relative);
+    return { bytes: await this.readFile(relative), stat };
   }
 
   async stat(relative: string): Promise<FileStat | undefined> {

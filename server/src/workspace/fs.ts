@@ -27,6 +27,12 @@ export interface WorkspaceFileSystem {
    * needed (see `Workspace`), from code that cannot wait.
    */
   readFileSync?(path: string): Uint8Array;
+  /**
+   * The file's state then its bytes, from one opening of the file when it can (a load
+   * reads every corpus file so): what {@link stat} then {@link readFile} give, which
+   * is what a caller does without it. Rejects as `readFile` does.
+   */
+  readFileAndStat?(path: string): Promise<{ bytes: Uint8Array; stat: FileStat | undefined }>;
   /** Undefined when nothing is there. Follows symbolic links. */
   stat(path: string): Promise<FileStat | undefined>;
   /** Entries of a directory (links resolved to what they point at; dangling ones are `other`). */

@@ -27,7 +27,7 @@ import type { CitationItem, NoteAst } from '../syntax/ast';
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type ConfigProblem, type ConfigSettings, type LoadedConfig, type PnoteConfig } from './config';
 import { decodeText, MAX_SOURCE_BYTES } from './decode';
 import type { HashedFile, TextHasher } from './hashing';
-import { joinPath, type IndexCache, type WorkspaceFileSystem } from './fs';
+import { joinPath, type FileStat, type IndexCache, type WorkspaceFileSystem } from './fs';
 import { decodeResults, encodeResults, type ResultsRecord, type SavedResults } from './savedResults';
 import { entityNames, extractSymbols, type EntitySymbol, type PnoteSymbol } from './symbols';
 
@@ -979,8 +979,14 @@ export class Workspace implements SymbolContext {
     try {
       // The state is taken before the bytes: a change in between shows at the next load.
       const readAt = Date.now();
-      const stat = withState && this.cache ? await this.fs.stat(path) : undefined;
-      const bytes = await this.fs.readFile(path);
+      let stat: FileStat | undefined;
+      let bytes: Uint8Array;
+      if (withState && this.cache && this.fs.readFileAndStat) {
+        ({ bytes, stat } = await this.fs.readFileAndStat(path));
+      } else {
+        stat = withState && this.cache ? await this.fs.stat(path) : undefined;
+        bytes = await this.fs.readFile(path);
+      }
       return { bytes, digest: this.cache?.digest([bytes]), fileState: stat?.type === 'file' ? fileStateOf(stat.size, stat.mtime, readAt) : undefined };
     } catch (e) {
       this.addFileProblem(path, 'unreadable-file', `${path} cannot be read: ${(e as Error).message}`);
