@@ -26,6 +26,8 @@ const LONG = process.env.PNOTE_LONG === '1';
 const RUNS = Number(process.env.PNOTE_RUNS ?? (LONG ? 3_000 : 60));
 /** Steps after which saved results were given back and compared with a fresh build. */
 let savedChecks = 0;
+/** Open notes whose early diagnostics (a deferred load's, see deferredSnapshot) were compared with the fresh ones. */
+let earlyChecks = 0;
 /** Restarts whose load adopted saved results (the steps after them then start from those). */
 let adoptions = 0;
 const MAX_STEPS = LONG ? 30 : 8;
@@ -399,6 +401,34 @@ async function freshSnapshot(session: Session, cache?: MemoryCache): Promise<Sna
   return snapshot(service);
 }
 
+/**
+ * As the server starts: a load that defers the notes without definitions (and the
+ * word postings), the open notes set, the diagnostics of those whose diagnostics are
+ * final taken, then the deferred notes added. Returns the snapshot at the end and
+ * those early diagnostics.
+ */
+async function deferredSnapshot(session: Session): Promise<{ snapshot: Snapshot; early: Map<string, string> }> {
+  const files: Record<string, Uint8Array> = {};
+  for (const path of session.fs.paths()) {
+    files[path] = await session.fs.readFile(path);
+  }
+  const service = createLanguageService({ fs: new MemoryFileSystem(files) });
+  await service.load(undefined, { deferNotes: true });
+  for (const [path, text] of session.open) {
+    if (service.workspace.isNote(path)) {
+      service.setNoteText(path, text, 1);
+    }
+  }
+  const early = new Map<string, string>();
+  for (const [path] of session.open) {
+    if (service.workspace.diagnosticsFinal(path)) {
+      early.set(path, JSON.stringify(service.diagnostics(path)));
+    }
+  }
+  service.finishDeferredNotes();
+  return { snapshot: snapshot(service), early };
+}
+
 /** Diagnostics of `path`, with an absent path read as "no diagnostics" (a clean file need not be listed). */
 function diagnosticsOf(s: Snapshot, path: string): string {
   return s.diagnostics.get(path) ?? '[]';
@@ -428,6 +458,13 @@ async function runSteps(initial: Record<string, string | Uint8Array>, steps: Ste
     const context = `after step ${i + 1} ${describeStep(s)}`;
     const fresh = await freshSnapshot(session);
     assertSameIndex(after, fresh, context);
+    // A start that shows the open notes first: their early diagnostics are the final ones.
+    const deferred = await deferredSnapshot(session);
+    assertSameIndex(deferred.snapshot, fresh, `after a deferred load ${context}`);
+    for (const [path, early] of deferred.early) {
+      assert.equal(early, diagnosticsOf(fresh, path), `early diagnostics of ${path} ${context}`);
+      earlyChecks++;
+    }
     // The index saved now, restored by another service, gives the same again.
     await session.service.saveIndex();
     const restored = new MemoryCache();
@@ -471,8 +508,9 @@ describe('robustness: incremental updates equal a fresh build', function () {
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     if (LONG) {
-      console.log(`      incremental fuzz: ${RUNS} runs of up to ${MAX_STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}); saved results compared after ${savedChecks} steps, adopted at ${adoptions} restarts`);
+      console.log(`      incremental fuzz: ${RUNS} runs of up to ${MAX_STEPS} steps in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}); saved results compared after ${savedChecks} steps, adopted at ${adoptions} restarts; ${earlyChecks} open notes' early diagnostics compared`);
     }
+    assert.ok(earlyChecks >= RUNS / 4, `early diagnostics were compared for ${earlyChecks} open notes only`);
     assert.ok(savedChecks >= RUNS / 4, `saved results were compared after ${savedChecks} steps only`);
     assert.ok(adoptions >= RUNS / 20, `saved results were adopted at ${adoptions} restarts only`);
   });
