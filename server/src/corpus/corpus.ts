@@ -187,6 +187,11 @@ export type WordStarts = Uint16Array | Uint32Array;
  */
 export type WordIds = Uint16Array | Uint32Array;
 
+/** `buffer`, or a larger one (its content not kept) when it has fewer than `n` slots: a scratch buffer reused from call to call. */
+function atLeast(buffer: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffer> {
+  return buffer.length >= n ? buffer : new Uint32Array(Math.max(n, 2 * buffer.length));
+}
+
 /** A source's word ids to keep, copied out of `ids` (a scratch buffer): 2 bytes each while the vocabulary allows. */
 function narrowIds(ids: Uint32Array, vocabSize: number): WordIds {
   return vocabSize <= 0x10000 ? new Uint16Array(ids) : ids.slice();
@@ -477,10 +482,7 @@ export class Corpus {
     const stamp = this.nextStamp(this.vocabSize);
     const wordStamp = this.wordStamp;
     const df = this.df;
-    if (this.distinctScratch.length < ids.length) {
-      this.distinctScratch = new Uint32Array(Math.max(ids.length, 2 * this.distinctScratch.length));
-    }
-    const distinct = this.distinctScratch;
+    const distinct = (this.distinctScratch = atLeast(this.distinctScratch, ids.length));
     let k = 0;
     for (let i = 0; i < ids.length; i++) {
       const w = ids[i];
@@ -1002,10 +1004,7 @@ export class Corpus {
    * (a load would otherwise leave ~50 MB of garbage at 10,000 sources).
    */
   private internWords(hashes: Uint32Array, starts: Uint32Array, fold: (hash: number, start: number) => number): Uint32Array {
-    if (this.idScratch.length < hashes.length) {
-      this.idScratch = new Uint32Array(Math.max(hashes.length, 2 * this.idScratch.length));
-    }
-    const ids = this.idScratch.subarray(0, hashes.length);
+    const ids = (this.idScratch = atLeast(this.idScratch, hashes.length)).subarray(0, hashes.length);
     for (let i = 0; i < hashes.length; i++) {
       const h = hashes[i];
       let mask = this.vocabKeys.length - 1;
@@ -1081,11 +1080,6 @@ export class Corpus {
     if (pieces.length === 0) {
       return [];
     }
-    if (this.unposted) {
-      // Postings deferred (see deferPostings): every live source, unless a word is in none.
-      const known = pieces.every((piece) => piece.every((t) => t.kind === 'insertion' || this.lookupWord(hashWord(t.word)) !== undefined));
-      return known ? this.liveIds() : [];
-    }
     const wordIds = new Set<number>();
     for (const piece of pieces) {
       for (const t of piece) {
@@ -1093,11 +1087,15 @@ export class Corpus {
           continue;
         }
         const id = this.lookupWord(hashWord(t.word));
-        if (id === undefined || this.df[id] === 0) {
+        // (With postings deferred, no document frequency is counted yet.)
+        if (id === undefined || (!this.unposted && this.df[id] === 0)) {
           return [];
         }
         wordIds.add(id);
       }
+    }
+    if (this.unposted) {
+      return this.liveIds(); // postings deferred (see deferPostings): every live source
     }
     // The rarest words' postings; start from the shortest and intersect only while
     // that narrows a large set: every candidate is pre-verified on its word ids

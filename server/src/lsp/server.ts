@@ -374,10 +374,19 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   function syncOpenDocuments(folder: Folder): void {
     for (const document of documents.all()) {
       const found = folderOf(document.uri);
-      if (found?.folder === folder && folder.service.workspace.isNote(found.path) && folder.service.workspace.notes.get(found.path)?.version !== document.version) {
-        folder.service.setNoteText(found.path, document.getText(), document.version);
+      if (found?.folder === folder && folder.service.workspace.isNote(found.path)) {
+        giveText(folder, found.path, document);
       }
     }
+  }
+
+  /** Gives the service an open document's text, unless it holds that version already; returns whether it did. */
+  function giveText(folder: Folder, path: string, document: TextDocument): boolean {
+    if (folder.service.workspace.notes.get(path)?.version === document.version) {
+      return false;
+    }
+    folder.service.setNoteText(path, document.getText(), document.version);
+    return true;
   }
 
   /** The folder's notes open in the editor. */
@@ -574,8 +583,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       const current = documents.get(event.document.uri);
       // Not when the service holds that version already (a note opened while the
       // workspace loaded: the load gave it the editor's text, and publishes it).
-      if (current && current.version === event.document.version && folder.service.workspace.notes.get(path)?.version !== current.version) {
-        folder.service.setNoteText(path, current.getText(), current.version);
+      if (current && current.version === event.document.version && giveText(folder, path, current)) {
         schedule(folder, path);
       }
     });

@@ -148,16 +148,28 @@ export class NodeFileSystem implements WorkspaceFileSystem {
     return rel.split(path.sep).join('/');
   }
 
+  /**
+   * A file just listed (see {@link listedPlainFiles}): its state and bytes, read at once;
+   * undefined for any other path.
+   */
+  private readListed(relative: string): { bytes: Uint8Array; stat: FileStat } | undefined {
+    if (!this.listedPlainFiles.delete(relative)) {
+      return undefined;
+    }
+    try {
+      // Synchronous on purpose: for the small files of a corpus, fs.promises.readFile's
+      // four thread-pool round trips (open, stat, read, close) cost ~4× the read itself,
+      // and indexing, which follows each read, holds the thread anyway.
+      return readPlainFile(this.absolute(relative), this.arena);
+    } catch (e) {
+      throw new Error(describeError(e), { cause: e });
+    }
+  }
+
   async readFile(relative: string): Promise<Uint8Array> {
-    if (this.listedPlainFiles.delete(relative)) {
-      try {
-        // Synchronous on purpose: for the small files of a corpus, fs.promises.readFile's
-        // four thread-pool round trips (open, stat, read, close) cost ~4× the read itself,
-        // and indexing, which follows each read, holds the thread anyway.
-        return readPlainFile(this.absolute(relative), this.arena).bytes;
-      } catch (e) {
-        throw new Error(describeError(e), { cause: e });
-      }
+    const listed = this.readListed(relative);
+    if (listed) {
+      return listed.bytes;
     }
     const real = await this.realpath(relative);
     if (real === undefined) {
@@ -201,12 +213,9 @@ export class NodeFileSystem implements WorkspaceFileSystem {
   }
 
   async readFileAndStat(relative: string): Promise<{ bytes: Uint8Array; stat: FileStat | undefined }> {
-    if (this.listedPlainFiles.delete(relative)) {
-      try {
-        return readPlainFile(this.absolute(relative), this.arena);
-      } catch (e) {
-        throw new Error(describeError(e), { cause: e });
-      }
+    const listed = this.readListed(relative);
+    if (listed) {
+      return listed;
     }
     const stat = await this.stat(relative);
     return { bytes: await this.readFile(relative), stat };

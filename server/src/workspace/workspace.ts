@@ -452,7 +452,9 @@ export class Workspace implements SymbolContext {
     // Deferring is for a load that checks the notes itself, not one that adopts saved results.
     const defer = deferNotes && this.checkedResults === undefined;
     /** Whether a note read from disk is left out until {@link finishDeferredNotes} (see {@link load}). */
-    const deferred = (read: ReadText) => defer && !(read.digest !== undefined && this.restoredNotes?.has(read.digest)) && !read.text.includes(':::');
+    /** Whether the cache holds a note's tree (it is not parsed again). */
+    const hasTree = (read: ReadText) => read.digest !== undefined && this.restoredNotes?.has(read.digest) === true;
+    const deferred = (read: ReadText) => defer && !hasTree(read) && !read.text.includes(':::');
     if (defer) {
       // The corpus's word postings wait too: the open notes' few whole-corpus searches verify every source meanwhile.
       this.corpus.deferPostings();
@@ -477,7 +479,7 @@ export class Workspace implements SymbolContext {
         const read = openNotes.has(path) ? undefined : await this.readDigested(path, Number.MAX_SAFE_INTEGER);
         if (read !== undefined) {
           noteTexts.set(path, read);
-          if (!(read.digest !== undefined && this.restoredNotes?.has(read.digest)) && !deferred(read)) {
+          if (!hasTree(read) && !deferred(read)) {
             parsedEarly.set(path, parseNote(read.text));
           }
         }
