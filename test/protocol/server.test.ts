@@ -230,6 +230,10 @@ describe('language server over stdio (start-up: the open note before the notes w
       const registry = client.diagnosticsOf('registry.pnote')?.diagnostics ?? [];
       assert.deepEqual(registry.filter((d) => d.code === 'unused-definition').map((d) => d.message), ['Entity "lonely" is never mentioned (@lonely) in any note']);
       assert.ok(client.diagnosticsOf('closed.pnote'), 'every file with a problem published before the first statsChanged');
+      // The note opened while the workspace loaded is not given its text again after the
+      // load (which gave it that version): no second publication, no second statsChanged.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal(client.events.filter((e) => e.kind === 'stats').length, 1, 'one publication after the load');
       assert.equal(client.diagnosticsOf('more/n7.pnote'), undefined, 'a clean closed note: nothing published');
     } finally {
       await client.stop();
