@@ -184,6 +184,76 @@ describe('corpus/corpus', () => {
     assert.deepEqual(c.findExactAnywhere(parseQuote(gone)), []);
   });
 
+  it('word postings: the same candidates from nodes in the order they came, grouped by word, dead or restored', () => {
+    // Sources of 20 to 400 words over 600 words; the operations leave nodes in the
+    // tail (scanned), group them (a snapshot does, as does a tail past 16,384 nodes or
+    // more dead nodes than live ones), drop some, and restore from a snapshot.
+    let seed = 7;
+    const random = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+    const textOf = () => Array.from({ length: 20 + random(380) }, () => `w${random(600)}`).join(' ');
+    const texts = new Map<string, { words: Set<string>; tag: string }>();
+    let c = new Corpus();
+    const check = (when: string) => {
+      for (let w = 0; w < 600; w += 7) {
+        const word = `w${w}`;
+        const expected = [...texts].filter(([, t]) => t.words.has(word)).map(([k]) => k).sort();
+        assert.deepEqual(c.candidateKeys(parseQuote(word)).sort(), expected, `${word} ${when}`);
+      }
+    };
+    let restores = 0;
+    for (let step = 0; step < 400; step++) {
+      const op = random(40);
+      const key = `s${random(150)}`;
+      if (op < 24) {
+        const text = textOf();
+        texts.set(key, { words: new Set(text.split(' ')), tag: `tag${step}` });
+        c.add(createSource(key, `${key}.txt`, text, 'lines'), `tag${step}`);
+      } else if (op < 35) {
+        texts.delete(key);
+        c.remove(key);
+      } else if (op < 38) {
+        c.snapshot(); // groups the nodes
+      } else {
+        const restored = Corpus.restore(structuredClone(c.snapshot()));
+        assert.ok(restored, 'restores');
+        c = restored;
+        restores++;
+        // Half the sources attached as they were, half indexed again (their restored nodes dead).
+        for (const [k, t] of texts) {
+          const again = Number(k.slice(1)) % 2 === 0;
+          if (again) {
+            t.tag = `${t.tag}'`;
+          }
+          c.add(createSource(k, `${k}.txt`, [...t.words].join(' '), 'lines'), t.tag);
+        }
+        c.dropDetached();
+      }
+      if (step % 10 === 0 || op >= 35) {
+        check(`after step ${step}`);
+      }
+    }
+    check('at the end');
+    assert.ok(restores >= 3, `${restores} restores`);
+  });
+
+  it('restores only postings that fit: grouped by word, each word with as many nodes as sources holding it', () => {
+    const c = new Corpus();
+    for (let i = 0; i < 30; i++) {
+      c.add(createSource(`s${i}`, `s${i}.txt`, fillerText(i, 100), 'lines'), `tag${i}`);
+    }
+    const good = c.snapshot();
+    assert.ok(Corpus.restore(structuredClone(good)));
+    const spoilt = (change: (t: typeof good.tables) => void) => {
+      const snapshot = structuredClone(good);
+      change(snapshot.tables);
+      return Corpus.restore(snapshot);
+    };
+    assert.equal(spoilt((t) => (t.postStart[5] += 1)), undefined, 'a range one node longer, the next one shorter');
+    assert.equal(spoilt((t) => (t.postStart = t.postStart.slice(0, -1))), undefined, 'a word without its range');
+    assert.equal(spoilt((t) => (t.postSource[0] = 30)), undefined, 'a source id out of range');
+    assert.equal(spoilt((t) => (t.postSource = t.postSource.slice(1))), undefined, 'a node missing');
+  });
+
   it('with postings deferred, answers as with them, and builds the very index once they are built', () => {
     const texts = Array.from({ length: 80 }, (_, i) => fillerText(i, 300));
     const posted = new Corpus();

@@ -41,6 +41,9 @@ import type { QuotePattern, SourceInfo, SourceMatch } from './types';
 /** Source ids kept in memoised word postings, at most (8 bytes each in a JS array: ~16 MB). */
 const MAX_MEMO_POSTINGS = 2_000_000;
 
+/** Word-posting nodes left in the order they came (scanned by each search) before they are grouped by word. */
+const MAX_TAIL_NODES = 16384;
+
 /** How many of a quotation's rarest words may narrow its candidate sources. */
 const RARE_WORDS = 4;
 
@@ -107,10 +110,10 @@ function allBelow(arrays: Uint32Array | WordIds[], limit: number): boolean {
   return true;
 }
 
-/** Every value is below `limit` or is {@link NIL}. */
-function allBelowOrNil(a: Uint32Array, limit: number): boolean {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] >= limit && a[i] !== NIL) {
+/** Whether word w's range of `start` holds `df[w]` nodes, for every word (a saved index is grouped by word, with no dead node). */
+function rangesOf(start: Uint32Array, df: Uint32Array): boolean {
+  for (let w = 0; w + 1 < start.length; w++) {
+    if (start[w + 1] - start[w] !== df[w]) {
       return false;
     }
   }
@@ -153,11 +156,8 @@ export interface CorpusSnapshot {
   tables: Record<SnapshotTable, Uint32Array>;
 }
 
-export type SnapshotTable = 'vocabKeys' | 'vocabIds' | 'df' | 'foldOf' | 'wordHeads' | 'wordNodeSource' | 'wordNodeNext';
-export const SNAPSHOT_TABLES: readonly SnapshotTable[] = ['vocabKeys', 'vocabIds', 'df', 'foldOf', 'wordHeads', 'wordNodeSource', 'wordNodeNext'];
-
-/** "No node" in chains. */
-const NIL = 0xffffffff;
+export type SnapshotTable = 'vocabKeys' | 'vocabIds' | 'df' | 'foldOf' | 'postStart' | 'postSource';
+export const SNAPSHOT_TABLES: readonly SnapshotTable[] = ['vocabKeys', 'vocabIds', 'df', 'foldOf', 'postStart', 'postSource'];
 
 /**
  * Word index range `[lo, hi)` of the words lying entirely inside `within` (all words
@@ -311,10 +311,16 @@ export class Corpus {
   private df: Uint32Array = new Uint32Array(1024);
   /** Per word id, the hash of its folded form (`foldWord`: no diacritics), for near matching on ids. */
   private foldOf: Uint32Array = new Uint32Array(1024);
-  // Word postings.
-  private wordHeads: Uint32Array = new Uint32Array(1024).fill(NIL);
-  private readonly wordNodeSource = new Column(1 << 16);
-  private readonly wordNodeNext = new Column(1 << 16);
+  // Word postings: a node per (source, distinct word). The first `clusteredNodes`
+  // nodes are grouped by word (word w's are `postStart[w]` to `postStart[w + 1]`, in
+  // the order their sources were added), so a word's sources are read in one run;
+  // the nodes added since (the tail) are in the order they came, with their word in
+  // `tailWord`, and are grouped with the others (see cluster) once they are many: a
+  // load adds every node to the tail, and groups them all at its first search.
+  private postStart: Uint32Array = new Uint32Array(1);
+  private readonly nodeSource = new Column(1 << 16);
+  private readonly tailWord = new Column(1 << 10);
+  private clusteredNodes = 0;
   private deadNodes = 0;
   private liveNodes = 0;
   /** Nodes per source id, to account for dead nodes on removal. */
@@ -343,8 +349,8 @@ export class Corpus {
   expectWords(words: number): void {
     const wordNodes = Math.ceil(words * 0.7);
     try {
-      this.wordNodeSource.ensure(this.wordNodeSource.length + wordNodes);
-      this.wordNodeNext.ensure(this.wordNodeNext.length + wordNodes);
+      this.nodeSource.ensure(this.nodeSource.length + wordNodes);
+      this.tailWord.ensure(this.tailWord.length + wordNodes);
     } catch {
       // Only a hint: an estimate too large to allocate leaves the tables to grow as they fill.
     }
@@ -492,17 +498,14 @@ export class Corpus {
         distinct[k++] = w;
       }
     }
-    const firstNode = this.wordNodeSource.reserve(k);
-    this.wordNodeNext.reserve(k);
-    const nodeSource = this.wordNodeSource.data;
-    const nodeNext = this.wordNodeNext.data;
-    const heads = this.wordHeads;
+    const firstNode = this.nodeSource.reserve(k);
+    const firstTail = this.tailWord.reserve(k);
+    const nodeSource = this.nodeSource.data;
+    const tailWord = this.tailWord.data;
     for (let j = 0; j < k; j++) {
       const w = distinct[j];
-      const node = firstNode + j;
-      nodeSource[node] = id;
-      nodeNext[node] = heads[w];
-      heads[w] = node;
+      nodeSource[firstNode + j] = id;
+      tailWord[firstTail + j] = w;
     }
     this.nodeCounts[id] = k;
     this.liveNodes += k;
@@ -548,7 +551,7 @@ export class Corpus {
     this.deadNodes += nodes;
     this.liveNodes -= nodes;
     if (this.deadNodes > this.liveNodes && this.deadNodes > 4096) {
-      this.compact();
+      this.cluster();
     }
   }
 
@@ -561,6 +564,7 @@ export class Corpus {
    */
   snapshot(): CorpusSnapshot {
     this.postDeferred();
+    this.cluster(); // the saved postings are grouped by word, dead nodes left out
     const entries: CorpusSnapshot['entries'] = [];
     const words: WordIds[] = [];
     const starts: WordStarts[] = [];
@@ -597,9 +601,8 @@ export class Corpus {
         vocabIds: this.vocabIds,
         df: this.df,
         foldOf: this.foldOf,
-        wordHeads: this.wordHeads,
-        wordNodeSource: this.wordNodeSource.data.subarray(0, this.wordNodeSource.length),
-        wordNodeNext: this.wordNodeNext.data.subarray(0, this.wordNodeNext.length),
+        postStart: this.postStart,
+        postSource: this.nodeSource.data.subarray(0, this.nodeSource.length),
       },
     };
   }
@@ -614,20 +617,20 @@ export class Corpus {
     const t = snapshot.tables;
     const corpus = new Corpus();
     const vocabCapacity = t.vocabKeys.length;
-    const nodes = t.wordNodeSource.length;
+    const nodes = t.postSource.length;
     const fits =
       vocabCapacity >= 2 && (vocabCapacity & (vocabCapacity - 1)) === 0 &&
       t.vocabIds.length === vocabCapacity &&
       snapshot.vocabSize * 2 <= vocabCapacity &&
-      t.df.length >= snapshot.vocabSize && t.wordHeads.length === t.df.length && t.foldOf.length === t.df.length &&
-      t.wordNodeNext.length === nodes &&
+      t.df.length >= snapshot.vocabSize && t.foldOf.length === t.df.length &&
+      t.postStart.length === snapshot.vocabSize + 1 && t.postStart[0] === 0 && t.postStart[snapshot.vocabSize] === nodes && rangesOf(t.postStart, t.df) &&
       snapshot.entries.length === snapshot.words.length && snapshot.entries.length === snapshot.starts.length &&
       snapshot.entries.every((e, i) => Number.isInteger(e.id) && e.id >= 0 && e.id < snapshot.idCount && snapshot.words[i].length === snapshot.starts[i].length) &&
       new Set(snapshot.entries.map((e) => e.id)).size === snapshot.entries.length &&
       new Set(snapshot.entries.filter((e) => !e.dead).map((e) => e.key)).size === snapshot.entries.filter((e) => !e.dead).length &&
       allBelow(t.vocabIds, snapshot.vocabSize + 1) &&
       allBelow(snapshot.words, snapshot.vocabSize) &&
-      allBelowOrNil(t.wordHeads, nodes) && allBelowOrNil(t.wordNodeNext, nodes) && allBelow(t.wordNodeSource, snapshot.idCount);
+      allBelow(t.postSource, snapshot.idCount);
     if (!fits) {
       return undefined;
     }
@@ -636,9 +639,9 @@ export class Corpus {
     corpus.vocabSize = snapshot.vocabSize;
     corpus.df = t.df;
     corpus.foldOf = t.foldOf;
-    corpus.wordHeads = t.wordHeads;
-    corpus.wordNodeSource.restore(t.wordNodeSource);
-    corpus.wordNodeNext.restore(t.wordNodeNext);
+    corpus.postStart = t.postStart;
+    corpus.nodeSource.restore(t.postSource);
+    corpus.clusteredNodes = nodes;
     corpus.sources.length = snapshot.idCount;
     corpus.restoredIdLimit = snapshot.idCount;
     let live = 0;
@@ -1032,9 +1035,6 @@ export class Corpus {
           const folds = new Uint32Array(this.df.length);
           folds.set(this.foldOf);
           this.foldOf = folds;
-          const heads = new Uint32Array(this.wordHeads.length * 2).fill(NIL);
-          heads.set(this.wordHeads);
-          this.wordHeads = heads;
         }
         // A new word: its folded form, once (near matching compares it).
         this.foldOf[id - 1] = fold(h, starts[i]);
@@ -1140,22 +1140,36 @@ export class Corpus {
   }
 
   /**
-   * The live sources holding word `w` (do not modify: the array is memoised until the
-   * corpus changes; common words are asked for again and again, and walking a long
-   * chain of nodes scattered in memory is the slow part of finding candidates).
+   * The live sources holding word `w`, in the order they were added (do not modify:
+   * the array is memoised until the corpus changes; common words are asked for again
+   * and again).
    */
   private wordPostings(w: number): readonly number[] {
     const memo = this.postingsMemo.get(w);
     if (memo) {
       return memo;
     }
+    if (this.tailWord.length > MAX_TAIL_NODES) {
+      this.cluster();
+    }
     const out: number[] = [];
-    const src = this.wordNodeSource.data;
-    const next = this.wordNodeNext.data;
-    for (let node = this.wordHeads[w]; node !== NIL; node = next[node]) {
-      const id = src[node];
-      if (this.sources[id]) {
-        out.push(id);
+    const src = this.nodeSource.data;
+    if (w + 1 < this.postStart.length) {
+      for (let node = this.postStart[w], end = this.postStart[w + 1]; node < end; node++) {
+        const id = src[node];
+        if (this.sources[id]) {
+          out.push(id);
+        }
+      }
+    }
+    // The tail, a few nodes since the last grouping: scanned.
+    const tailWord = this.tailWord.data;
+    for (let t = 0; t < this.tailWord.length; t++) {
+      if (tailWord[t] === w) {
+        const id = src[this.clusteredNodes + t];
+        if (this.sources[id]) {
+          out.push(id);
+        }
       }
     }
     if (out.length >= 64) {
@@ -1169,29 +1183,74 @@ export class Corpus {
     return out;
   }
 
-  /** Drop the nodes of removed sources from the word postings (keeps chain order). */
-  private compact(): void {
-    const alive = (id: number): boolean => this.sources[id] !== undefined;
-    const oldSrc = this.wordNodeSource.data.slice(0, this.wordNodeSource.length);
-    const oldNext = this.wordNodeNext.data.slice(0, this.wordNodeNext.length);
-    this.wordNodeSource.clear();
-    this.wordNodeNext.clear();
-    for (let w = 0; w < this.vocabSize; w++) {
-      // Rebuild chain w in order: collect live nodes, then relink.
-      const chain: number[] = [];
-      for (let node = this.wordHeads[w]; node !== NIL; node = oldNext[node]) {
-        if (alive(oldSrc[node])) {
-          chain.push(oldSrc[node]);
+  /**
+   * Groups every node by word (a counting sort: the nodes of each word in the order
+   * they were added), leaving out those of dropped sources. Linear in the nodes; the
+   * one array allocated is the new node table.
+   */
+  private cluster(): void {
+    if (this.tailWord.length === 0 && this.deadNodes === 0 && this.postStart.length === this.vocabSize + 1) {
+      return;
+    }
+    const vocab = this.vocabSize;
+    const oldStart = this.postStart;
+    const oldClustered = this.clusteredNodes;
+    const src = this.nodeSource.data;
+    const tailWord = this.tailWord.data;
+    const tail = this.tailWord.length;
+    // A node is live while its source's nodes count (a restored source not attached yet
+    // included); with no dead node, all are (the usual case: a load's nodes, at its first search).
+    const counts = this.nodeCounts;
+    const all = this.deadNodes === 0;
+    const oldWords = Math.min(vocab, oldStart.length - 1);
+    // Word w has a live node per source holding it: its document frequency.
+    const start = new Uint32Array(vocab + 1);
+    for (let w = 0; w < vocab; w++) {
+      start[w + 1] = start[w] + this.df[w];
+    }
+    if (start[vocab] !== this.liveNodes) {
+      // (Never expected: the nodes counted one by one.)
+      start.fill(0);
+      for (let w = 0; w < oldWords; w++) {
+        for (let node = oldStart[w]; node < oldStart[w + 1]; node++) {
+          if (counts[src[node]] > 0) {
+            start[w + 1]++;
+          }
         }
       }
-      let head = NIL;
-      for (let k = chain.length - 1; k >= 0; k--) {
-        const node = this.wordNodeSource.push(chain[k]);
-        this.wordNodeNext.push(head);
-        head = node;
+      for (let t = 0; t < tail; t++) {
+        if (counts[src[oldClustered + t]] > 0) {
+          start[tailWord[t] + 1]++;
+        }
       }
-      this.wordHeads[w] = head;
+      for (let w = 0; w < vocab; w++) {
+        start[w + 1] += start[w];
+      }
     }
+    const live = start[vocab];
+    const out = new Uint32Array(Math.max(live, 1 << 10));
+    const cursor = start.slice(0, vocab);
+    for (let w = 0; w < oldWords; w++) {
+      for (let node = oldStart[w]; node < oldStart[w + 1]; node++) {
+        const id = src[node];
+        if (all || counts[id] > 0) {
+          out[cursor[w]++] = id;
+        }
+      }
+    }
+    for (let t = 0; t < tail; t++) {
+      const id = src[oldClustered + t];
+      if (all || counts[id] > 0) {
+        out[cursor[tailWord[t]]++] = id;
+      }
+    }
+    this.postStart = start;
+    this.nodeSource.restore(out.subarray(0, live));
+    this.nodeSource.data = out;
+    this.clusteredNodes = live;
+    this.tailWord.clear();
+    this.tailWord.data = new Uint32Array(1 << 10); // the load's tail, freed
+    this.liveNodes = live;
     this.deadNodes = 0;
   }
 }
