@@ -1008,40 +1008,52 @@ export class Corpus {
    */
   private internWords(hashes: Uint32Array, starts: Uint32Array, fold: (hash: number, start: number) => number): Uint32Array {
     const ids = (this.idScratch = atLeast(this.idScratch, hashes.length)).subarray(0, hashes.length);
+    // The tables in locals (this loop runs once per word of the corpus), taken again when a new word grows them.
+    let keys = this.vocabKeys;
+    let vocabIds = this.vocabIds;
+    let mask = keys.length - 1;
     for (let i = 0; i < hashes.length; i++) {
       const h = hashes[i];
-      let mask = this.vocabKeys.length - 1;
       let slot = h & mask;
-      let id = this.vocabIds[slot];
-      while (id !== 0 && this.vocabKeys[slot] !== h) {
+      let id = vocabIds[slot];
+      while (id !== 0 && keys[slot] !== h) {
         slot = (slot + 1) & mask;
-        id = this.vocabIds[slot];
+        id = vocabIds[slot];
       }
       if (id === 0) {
-        id = ++this.vocabSize;
-        if (this.vocabSize * 2 > this.vocabKeys.length) {
-          this.growVocabulary();
-          mask = this.vocabKeys.length - 1;
-          for (slot = h & mask; this.vocabIds[slot] !== 0; slot = (slot + 1) & mask) {
-            // find a free slot in the grown table
-          }
-        }
-        this.vocabKeys[slot] = h;
-        this.vocabIds[slot] = id;
-        if (id - 1 >= this.df.length) {
-          const df = new Uint32Array(this.df.length * 2);
-          df.set(this.df);
-          this.df = df;
-          const folds = new Uint32Array(this.df.length);
-          folds.set(this.foldOf);
-          this.foldOf = folds;
-        }
-        // A new word: its folded form, once (near matching compares it).
-        this.foldOf[id - 1] = fold(h, starts[i]);
+        id = this.addWord(h, slot, fold(h, starts[i]));
+        keys = this.vocabKeys;
+        vocabIds = this.vocabIds;
+        mask = keys.length - 1;
       }
       ids[i] = id - 1;
     }
     return ids;
+  }
+
+  /** Adds word hash `h` (not in the vocabulary; `slot`: the free slot its probe ended on) with its folded form; returns its id + 1. */
+  private addWord(h: number, slot: number, fold: number): number {
+    const id = ++this.vocabSize;
+    if (this.vocabSize * 2 > this.vocabKeys.length) {
+      this.growVocabulary();
+      const mask = this.vocabKeys.length - 1;
+      for (slot = h & mask; this.vocabIds[slot] !== 0; slot = (slot + 1) & mask) {
+        // find a free slot in the grown table
+      }
+    }
+    this.vocabKeys[slot] = h;
+    this.vocabIds[slot] = id;
+    if (id - 1 >= this.df.length) {
+      const df = new Uint32Array(this.df.length * 2);
+      df.set(this.df);
+      this.df = df;
+      const folds = new Uint32Array(this.df.length);
+      folds.set(this.foldOf);
+      this.foldOf = folds;
+    }
+    // Its folded form, once (near matching compares it).
+    this.foldOf[id - 1] = fold;
+    return id;
   }
 
   private growVocabulary(): void {
