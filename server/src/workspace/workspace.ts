@@ -1675,7 +1675,8 @@ export class Workspace implements SymbolContext {
    */
   prepareAll(): void {
     this.refreshStale();
-    const pending: Array<{ key: string; text: string; items: readonly CitationItem[] }> = [];
+    // By the first key cited, in the notes' order within a key (a source's text is then decoded once, see `SourceInfo.text`).
+    const byKey = new Map<string, Array<{ text: string; items: readonly CitationItem[] }>>();
     let quotations = 0;
     for (const note of this.notes.values()) {
       quotations += note.ast.quotations.length;
@@ -1685,14 +1686,21 @@ export class Workspace implements SymbolContext {
       for (const quotation of note.ast.quotations) {
         if (quotation.citation !== undefined) {
           const items = note.ast.citations[quotation.citation].items;
-          pending.push({ key: items[0]?.key ?? '', text: quotation.text, items });
+          const key = items[0]?.key ?? '';
+          const group = byKey.get(key);
+          if (group) {
+            group.push({ text: quotation.text, items });
+          } else {
+            byKey.set(key, [{ text: quotation.text, items }]);
+          }
         }
       }
     }
-    pending.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     this.verdictLimit = Math.max(MAX_MEMO_ENTRIES, 2 * quotations);
-    for (const { text, items } of pending) {
-      this.judge(text, items);
+    for (const key of [...byKey.keys()].sort()) {
+      for (const { text, items } of byKey.get(key)!) {
+        this.judge(text, items);
+      }
     }
   }
 
