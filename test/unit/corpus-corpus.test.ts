@@ -234,6 +234,15 @@ describe('corpus/corpus', () => {
     }
     check('at the end');
     assert.ok(restores >= 3, `${restores} restores`);
+    // Many new nodes at once (past 16,384 in the tail): a search groups them first.
+    for (let i = 0; i < 150; i++) {
+      const text = Array.from({ length: 2000 }, () => `w${random(600)}`).join(' ');
+      texts.set(`b${i}`, { words: new Set(text.split(' ')), tag: `b${i}` });
+      c.add(createSource(`b${i}`, `b${i}.txt`, text, 'lines'), `b${i}`);
+      if (i % 50 === 49) {
+        check(`after ${i + 1} large sources`);
+      }
+    }
   });
 
   it('restores only postings that fit: grouped by word, each word with as many nodes as sources holding it', () => {
