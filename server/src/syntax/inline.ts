@@ -205,19 +205,18 @@ class BacktickRuns {
   private readonly cursor = new Map<number, number>();
 
   constructor(s: string) {
-    for (let i = 0; i < s.length; i++) {
-      if (s.charCodeAt(i) === 96) {
-        const start = i;
-        while (s.charCodeAt(i + 1) === 96) {
-          i++;
-        }
-        const length = i + 1 - start;
-        const runs = this.byLength.get(length);
-        if (runs) {
-          runs.push(start);
-        } else {
-          this.byLength.set(length, [start]);
-        }
+    // (The string's own search: most texts hold no backtick at all.)
+    for (let i = s.indexOf('`'); i >= 0; i = s.indexOf('`', i + 1)) {
+      const start = i;
+      while (s.charCodeAt(i + 1) === 96) {
+        i++;
+      }
+      const length = i + 1 - start;
+      const runs = this.byLength.get(length);
+      if (runs) {
+        runs.push(start);
+      } else {
+        this.byLength.set(length, [start]);
       }
     }
   }

@@ -19,6 +19,16 @@ export interface Line {
 export function splitLines(text: string): Line[] {
   const lines: Line[] = [];
   let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (!text.includes('\r')) {
+    // Line feeds only (nearly every file): the string's own search finds them, several
+    // times faster than a loop over every character.
+    for (let i = text.indexOf('\n', start); i >= 0; i = text.indexOf('\n', start)) {
+      lines.push({ start, end: i, next: i + 1 });
+      start = i + 1;
+    }
+    lines.push({ start, end: text.length, next: text.length });
+    return lines;
+  }
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10 || c === 13) {
