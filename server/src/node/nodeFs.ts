@@ -32,10 +32,14 @@ class ByteArena {
       this.chunk = new Uint8Array(ARENA_CHUNK);
       this.used = 0;
     }
-    // One byte more than the size: reading it tells a file that grew meanwhile.
+    // One byte more than the size: reading it tells a file that grew meanwhile. A read
+    // shorter than asked is the end of a regular file (no second call to learn it).
     let length = 0;
-    for (let n; length <= size && (n = readSync(fd, this.chunk, this.used + length, size + 1 - length, null)) > 0; ) {
+    for (let asked = size + 1, n; length <= size && (n = readSync(fd, this.chunk, this.used + length, asked, null)) > 0; asked -= n) {
       length += n;
+      if (n < asked) {
+        break;
+      }
     }
     if (length > size) {
       return undefined;
