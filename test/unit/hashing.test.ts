@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
+import { textFacts } from '../../server/src/corpus/source';
 import { foldedHashAt, hashWord, NON_ASCII, wordHashes } from '../../server/src/corpus/tokenize';
 import { WorkerHasher } from '../../server/src/node/hashWorker';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
@@ -92,6 +93,15 @@ describe('hashing corpus files apart from indexing', () => {
     assert.equal(again.folds!.length, 0, 'met before: not folded again');
     const [big] = hashFiles([bytes], 4, met);
     assert.match(big.problem ?? '', /too large/);
+  });
+
+  it('hashFiles reads the title and date of the files asked for, as textFacts does', () => {
+    const texts = ['Titre un\n\nPublié le 7 août 2020. Pékin a nié.\n', 'Titre deux\n\nLe 6 août 2020, Washington interdit TikTok.\n'];
+    const [asked, notAsked] = hashFiles(texts.map((t) => new TextEncoder().encode(t)), 1 << 20, new HashSet(), [true, false]);
+    assert.deepEqual(asked.facts, textFacts(texts[0]));
+    assert.equal(asked.facts?.title, 'Titre un');
+    assert.equal(asked.facts?.date, '2020-08-07');
+    assert.equal(notAsked.facts, undefined);
   });
 
   it('HashSet says each value is new exactly once, 0 included, across growth', () => {

@@ -5,6 +5,7 @@
  * hashing step and its helpers.
  */
 import { parentPort, type MessagePort } from 'worker_threads';
+import type { TextFacts } from '../corpus/source';
 import { HashSet, hashFile } from '../workspace/hashing';
 
 /**
@@ -19,6 +20,8 @@ export interface Request {
   output: SharedArrayBuffer;
   lengths: number[];
   maxBytes: number;
+  /** Per file, whether its title and date are wanted from its text (see `TextHasher.hash`). */
+  wantFacts?: boolean[];
 }
 
 /**
@@ -31,6 +34,8 @@ export interface Response {
   packed?: ArrayBuffer;
   shape?: number[];
   problems?: Array<string | null>;
+  /** Per file, its title and date when they were wanted. */
+  facts?: Array<TextFacts | null>;
   error?: string;
 }
 
@@ -67,27 +72,29 @@ function serve(port: MessagePort): void {
       const out = new PackedWriter(request.output);
       const shape: number[] = [];
       const problems: Array<string | null> = [];
+      const facts: Array<TextFacts | null> = [];
       let at = 0;
-      for (const length of request.lengths) {
+      request.lengths.forEach((length, i) => {
         // Read in place: nothing is allocated per file but the decoded text.
-        const result = hashFile(new Uint8Array(request.input, at, length), request.maxBytes, met, scratch);
+        const result = hashFile(new Uint8Array(request.input, at, length), request.maxBytes, met, scratch, request.wantFacts?.[i]);
         at += length;
         problems.push(result.problem ?? null);
+        facts.push(result.facts ?? null);
         if (result.problem !== undefined) {
           shape.push(0, 0, 0);
-          continue;
+          return;
         }
         const parts = [result.hashes!, result.starts!, result.folds!];
         shape.push(...parts.map((part) => part.length));
         for (const part of parts) {
           out.write(part);
         }
-      }
+      });
       if (out.inPlace) {
-        port.postMessage({ id: request.id, shape, problems } satisfies Response);
+        port.postMessage({ id: request.id, shape, problems, facts } satisfies Response);
       } else {
         const buffer = out.detach();
-        port.postMessage({ id: request.id, packed: buffer, shape, problems } satisfies Response, [buffer]);
+        port.postMessage({ id: request.id, packed: buffer, shape, problems, facts } satisfies Response, [buffer]);
       }
     } catch (e) {
       const response: Response = { id: request.id, error: (e as Error).stack ?? String(e) };

@@ -4,6 +4,7 @@
  * `server/src/node/hashWorker.ts`). The step is pure: bytes in; the decoding
  * verdict, the word hashes and offsets, and the folded forms of new words out.
  */
+import { textFacts, type TextFacts } from '../corpus/source';
 import { foldedHashAt, NON_ASCII, wordHashes } from '../corpus/tokenize';
 import { decodeText } from './decode';
 
@@ -24,11 +25,17 @@ export interface HashedFile {
    * by the index itself.
    */
   folds?: Uint32Array;
+  /** What the text says of its title and date (`textFacts`), when asked for. */
+  facts?: TextFacts;
 }
 
-/** Hashes batches of corpus files, in order; the results come back in the order given. */
+/**
+ * Hashes batches of corpus files, in order; the results come back in the order given.
+ * `wantFacts[i]`: whether file i's title and date are wanted from its text too (its
+ * metadata lacks one), so that the text need not be decoded again for them.
+ */
 export interface TextHasher {
-  hash(files: readonly Uint8Array[], maxBytes: number): Promise<HashedFile[]>;
+  hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[]): Promise<HashedFile[]>;
   /**
    * A load is about to hash files: start now what hashing needs (a thread), so that it
    * is ready by the first batch instead of starting then. Changes no result.
@@ -99,15 +106,15 @@ export class HashSet {
  * The hashing itself, for one batch. `met` holds the word hashes met in earlier
  * batches of the same load (updated here).
  */
-export function hashFiles(files: readonly Uint8Array[], maxBytes: number, met: HashSet): HashedFile[] {
-  return files.map((bytes) => hashFile(bytes, maxBytes, met));
+export function hashFiles(files: readonly Uint8Array[], maxBytes: number, met: HashSet, wantFacts?: readonly boolean[]): HashedFile[] {
+  return files.map((bytes, i) => hashFile(bytes, maxBytes, met, undefined, wantFacts?.[i]));
 }
 
 /**
  * One file's hashing. With `scratch` (see `wordHashes`), `hashes` and `starts` are
  * views into it, valid until the next call with the same scratch.
  */
-export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scratch?: { hashes: Uint32Array; starts: Uint32Array }): HashedFile {
+export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scratch?: { hashes: Uint32Array; starts: Uint32Array }, wantFacts = false): HashedFile {
   const decoded = decodeText(bytes, maxBytes);
   if ('problem' in decoded) {
     return { bytes, problem: decoded.problem };
@@ -122,14 +129,14 @@ export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scra
       folds.push(hashes[i], foldedHashAt(text, starts[i] - NON_ASCII));
     }
   }
-  return { bytes, hashes, starts, folds: Uint32Array.from(folds) };
+  return { bytes, hashes, starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(text) : undefined };
 }
 
 /** A {@link TextHasher} on the calling thread (tests; any host without threads). */
 export class InProcessHasher implements TextHasher {
   private met = new HashSet();
-  async hash(files: readonly Uint8Array[], maxBytes: number): Promise<HashedFile[]> {
-    return hashFiles(files, maxBytes, this.met);
+  async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[]): Promise<HashedFile[]> {
+    return hashFiles(files, maxBytes, this.met, wantFacts);
   }
   release(): void {
     this.met = new HashSet();

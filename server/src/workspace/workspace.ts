@@ -1005,7 +1005,12 @@ export class Workspace implements SymbolContext {
     if (paths.length === 0) {
       return Promise.resolve(new Map()); // nothing to hash (a warm load): no thread started
     }
-    return this.hasher!.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
+    // A source's title and date come from its text where its metadata lacks one (see refreshKey): the hasher reads them there.
+    const wantFacts = paths.map((path) => {
+      const metadata = this.metadata.get(keyOf(path));
+      return !metadata?.title || !metadata.date;
+    });
+    return this.hasher!.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES, wantFacts).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
   }
 
   /**
@@ -1025,7 +1030,7 @@ export class Workspace implements SymbolContext {
           this.undecodable(path, result.problem);
           this.registerUnusable(path, read);
         } else {
-          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds });
+          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds }, result.facts);
         }
         continue;
       }
@@ -1162,9 +1167,10 @@ export class Workspace implements SymbolContext {
   /**
    * Records a corpus file (read undefined: unreadable, or not valid text) and updates
    * the sources of its key. `read.text` may be left undefined only for bytes known to
-   * be valid text (the saved index holds them).
+   * be valid text (the saved index holds them). `hashed`, `facts`: its words, title and
+   * date as the hasher read them.
    */
-  private registerCorpusFile(path: string, read: Read | undefined, hashed?: PrecomputedWords): void {
+  private registerCorpusFile(path: string, read: Read | undefined, hashed?: PrecomputedWords, facts?: TextFacts): void {
     const key = keyOf(path);
     this.corpusFiles.set(path, key);
     if (read === undefined) {
@@ -1187,7 +1193,7 @@ export class Workspace implements SymbolContext {
     } else {
       this.fileStates.set(path, read.fileState);
     }
-    this.refreshKey(key, { path, text: read.text, hashed });
+    this.refreshKey(key, { path, text: read.text, hashed, facts });
   }
 
   /**
@@ -1205,7 +1211,7 @@ export class Workspace implements SymbolContext {
    * Makes the corpus hold `key` iff exactly one readable file has it; reports
    * duplicates. `fresh`: a file just read, with its text (not decoded again).
    */
-  private refreshKey(key: string, fresh?: { path: string; text?: string; hashed?: PrecomputedWords }): void {
+  private refreshKey(key: string, fresh?: { path: string; text?: string; hashed?: PrecomputedWords; facts?: TextFacts }): void {
     const paths = this.keyPaths.get(key) ?? [];
     this.corpus.remove(key);
     for (const path of paths) {
@@ -1233,6 +1239,8 @@ export class Workspace implements SymbolContext {
         if (!metadata?.title || !metadata.date) {
           const entry = this.corpus.detachedEntry(key);
           facts = entry?.facts !== undefined && entry.tag === tag ? parseFacts(entry.facts) : undefined;
+          // Else from the text: as the hasher read them (it decoded the text), or from it now.
+          facts ??= fresh?.path === path ? fresh.facts : undefined;
           if (!facts) {
             if (typeof content === 'function') {
               content = content(); // read now, and kept
