@@ -2,7 +2,8 @@
  * Hashing the words of corpus files for the index, as a step a caller may run on
  * another thread while the workspace builds postings (the Node adapters do: see
  * `server/src/node/hashWorker.ts`). The step is pure: bytes in; the decoding
- * verdict, the word hashes and offsets, and the folded forms of new words out.
+ * verdict, the word hashes and offsets, the folded forms of new words, and (when
+ * asked) the title and date the text gives, out.
  */
 import { textFacts, type TextFacts } from '../corpus/source';
 import { foldedHashAt, NON_ASCII, wordHashes } from '../corpus/tokenize';
