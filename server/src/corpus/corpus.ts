@@ -1223,45 +1223,33 @@ export class Corpus {
     const counts = this.nodeCounts;
     const all = this.deadNodes === 0;
     const oldWords = Math.min(vocab, oldStart.length - 1);
-    // Word w has a live node per source holding it: its document frequency.
+    // Word w has a live node per source holding it: its document frequency (add, drop
+    // and restore keep the two in step; restore checks it of a saved index).
     const start = new Uint32Array(vocab + 1);
     for (let w = 0; w < vocab; w++) {
       start[w + 1] = start[w] + this.df[w];
     }
-    if (start[vocab] !== this.liveNodes) {
-      // (Never expected: the nodes counted one by one.)
-      start.fill(0);
-      for (let w = 0; w < oldWords; w++) {
-        for (let node = oldStart[w]; node < oldStart[w + 1]; node++) {
-          if (counts[src[node]] > 0) {
-            start[w + 1]++;
-          }
-        }
-      }
-      for (let t = 0; t < tail; t++) {
-        if (counts[src[oldClustered + t]] > 0) {
-          start[tailWord[t] + 1]++;
-        }
-      }
-      for (let w = 0; w < vocab; w++) {
-        start[w + 1] += start[w];
-      }
-    }
     const live = start[vocab];
     const out = new Uint32Array(Math.max(live, 1 << 10));
     const cursor = start.slice(0, vocab);
+    // (A node never lands outside its word's room, even were the two out of step.)
+    const put = (w: number, id: number) => {
+      if (cursor[w] < start[w + 1]) {
+        out[cursor[w]++] = id;
+      }
+    };
     for (let w = 0; w < oldWords; w++) {
       for (let node = oldStart[w]; node < oldStart[w + 1]; node++) {
         const id = src[node];
         if (all || counts[id] > 0) {
-          out[cursor[w]++] = id;
+          put(w, id);
         }
       }
     }
     for (let t = 0; t < tail; t++) {
       const id = src[oldClustered + t];
       if (all || counts[id] > 0) {
-        out[cursor[tailWord[t]]++] = id;
+        put(tailWord[t], id);
       }
     }
     this.postStart = start;

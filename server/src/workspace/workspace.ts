@@ -175,6 +175,11 @@ function parseFacts(json: string): TextFacts | undefined {
  * one was not), else the old one, so that a file never trusted (a time in the future)
  * does not make the cache be saved again at every load.
  */
+/** Whether a source's metadata lacks a title or a date, which its text then gives (`textFacts`). */
+function lacksFacts(metadata: Partial<SourceMetadata> | undefined): boolean {
+  return !metadata?.title || !metadata.date;
+}
+
 function newerState(old: string | undefined, fresh: string): string {
   if (old === undefined || old === fresh) {
     return fresh;
@@ -451,9 +456,9 @@ export class Workspace implements SymbolContext {
     this.deferredNotes.clear();
     // Deferring is for a load that checks the notes itself, not one that adopts saved results.
     const defer = deferNotes && this.checkedResults === undefined;
-    /** Whether a note read from disk is left out until {@link finishDeferredNotes} (see {@link load}). */
     /** Whether the cache holds a note's tree (it is not parsed again). */
     const hasTree = (read: ReadText) => read.digest !== undefined && this.restoredNotes?.has(read.digest) === true;
+    /** Whether a note read from disk is left out until {@link finishDeferredNotes} (see {@link load}). */
     const deferred = (read: ReadText) => defer && !hasTree(read) && !read.text.includes(':::');
     if (defer) {
       // The corpus's word postings wait too: the open notes' few whole-corpus searches verify every source meanwhile.
@@ -1006,10 +1011,7 @@ export class Workspace implements SymbolContext {
       return Promise.resolve(new Map()); // nothing to hash (a warm load): no thread started
     }
     // A source's title and date come from its text where its metadata lacks one (see refreshKey): the hasher reads them there.
-    const wantFacts = paths.map((path) => {
-      const metadata = this.metadata.get(keyOf(path));
-      return !metadata?.title || !metadata.date;
-    });
+    const wantFacts = paths.map((path) => lacksFacts(this.metadata.get(keyOf(path))));
     return this.hasher!.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES, wantFacts).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
   }
 
@@ -1236,7 +1238,7 @@ export class Workspace implements SymbolContext {
         // The title and date the text gives, when the metadata lacks one: from the cache
         // for the same bytes (the file is then not read for them), else from the text.
         let facts: TextFacts | undefined;
-        if (!metadata?.title || !metadata.date) {
+        if (lacksFacts(metadata)) {
           const entry = this.corpus.detachedEntry(key);
           facts = entry?.facts !== undefined && entry.tag === tag ? parseFacts(entry.facts) : undefined;
           // Else from the text: as the hasher read them (it decoded the text), or from it now.
