@@ -33,7 +33,7 @@
 import { ClosestStrings } from '../common/closest';
 import { exactMatches, findExactInTokens, lowerBound, type ExactSequence, type ExactToken, type NearSource } from './match';
 import { trimmedPieces } from './quote';
-import { peekTokens, releaseTokens } from './source';
+import { peekTokens, releaseTokens, textWindow, wordEndIn, type TextWindow } from './source';
 import { foldedHashAt, foldWord, hashWord, NON_ASCII, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
@@ -163,13 +163,13 @@ export const SNAPSHOT_TABLES: readonly SnapshotTable[] = ['vocabKeys', 'vocabIds
  * Word index range `[lo, hi)` of the words lying entirely inside `within` (all words
  * without), from their start offsets: what `wordRange` (match.ts) gives on tokens.
  */
-function idWordRange(text: string, starts: WordStarts, within?: Span): { lo: number; hi: number } {
+function idWordRange(source: SourceInfo, starts: WordStarts, within?: Span): { lo: number; hi: number } {
   if (!within) {
     return { lo: 0, hi: starts.length };
   }
   const lo = lowerBound(starts, within.start);
   let hi = lowerBound(starts, within.end);
-  while (hi > lo && wordEndFrom(text, starts[hi - 1]) > within.end) {
+  while (hi > lo && wordEndIn(source, textWindow(source, starts[hi - 1], starts[hi - 1] + 1), starts[hi - 1]) > within.end) {
     hi--; // only the last word can straddle the end
   }
   return { lo, hi };
@@ -230,14 +230,15 @@ function matchesExactly(text: string, pattern: QuotePattern): boolean {
  * only share a hash). One run of words: word i of the source, normalised, must be word i
  * of the quotation; anything else is matched again on the words of the span.
  */
-function verified(text: string, starts: WordStarts, first: number, pieces: ExactToken<number>[][], pattern: QuotePattern, span: Span): boolean {
+function verified(window: TextWindow, starts: WordStarts, first: number, pieces: ExactToken<number>[][], pattern: QuotePattern, span: Span): boolean {
   const words = trimmedPieces(pattern);
+  const { text, offset } = window;
   if (pieces.length !== 1 || words[0].some((t) => t.kind !== 'word')) {
-    return matchesExactly(text.slice(span.start, span.end), pattern);
+    return matchesExactly(text.slice(span.start - offset, span.end - offset), pattern);
   }
   const run = words[0] as Array<{ kind: 'word'; word: string }>;
   for (let i = 0; i < run.length; i++) {
-    const start = starts[first + i];
+    const start = starts[first + i] - offset;
     if (normalizeWord(text.slice(start, wordEndFrom(text, start))) !== run[i].word) {
       return false;
     }
@@ -797,7 +798,7 @@ export class Corpus {
     if (!starts || !source || first < 0 || first > last || last >= starts.length) {
       return undefined;
     }
-    return { start: starts[first], end: wordEndFrom(source.text, starts[last]) };
+    return { start: starts[first], end: wordEndIn(source, textWindow(source, starts[last], starts[last] + 1), starts[last]) };
   }
 
   /** Per source id, the rank of its key in sorted key order (dead ids rank last); rebuilt after a change. */
@@ -919,9 +920,7 @@ export class Corpus {
     if (!words || !starts || !source) {
       return undefined;
     }
-    // The text only when needed: most candidate sources hold no match, and a source
-    // read from a file decodes its text anew when its decoded text is not cached.
-    const { lo, hi } = within ? idWordRange(source.text, starts, within) : { lo: 0, hi: starts.length };
+    const { lo, hi } = within ? idWordRange(source, starts, within) : { lo: 0, hi: starts.length };
     let found: Array<{ first: number; last: number }>;
     const run = coded.run;
     if (run) {
@@ -939,10 +938,15 @@ export class Corpus {
       found = exactMatches(sequence, coded.pieces, lo, hi);
     }
     const matches: SourceMatch[] = [];
-    const text = found.length > 0 ? source.text : '';
     for (const r of all ? found : found.slice(0, 1)) {
-      const span = { start: starts[r.first], end: wordEndFrom(text, starts[r.last]) };
-      if (!verified(text, starts, r.first, coded.pieces, pattern, span)) {
+      // Only the match's piece of the text: a source read from a file decodes from its
+      // bytes what is asked for (most candidate sources hold no match).
+      let window = textWindow(source, starts[r.first], starts[r.last] + 1);
+      const span = { start: starts[r.first], end: wordEndIn(source, window, starts[r.last]) };
+      if (span.end > window.offset + window.text.length) {
+        window = { text: source.text, offset: 0, atEnd: true }; // a word longer than the piece
+      }
+      if (!verified(window, starts, r.first, coded.pieces, pattern, span)) {
         return undefined;
       }
       matches.push({ key: source.key, span, firstWord: r.first, lastWord: r.last });
@@ -969,7 +973,7 @@ export class Corpus {
     return {
       key,
       text,
-      range: (within) => idWordRange(text, starts, within),
+      range: (within) => idWordRange(source, starts, within),
       startOf: (i) => starts[i],
       endOf: (i) => wordEndFrom(text, starts[i]),
       // A quotation word no source has gets a key no source word has (ids are ≥ 0).

@@ -25,8 +25,9 @@
  */
 import { detached, LineIndex, type Span } from '../common/text';
 import { extractDate, extractTitle } from './metadata';
-import { tokenize } from './tokenize';
+import { tokenize, wordEndFrom } from './tokenize';
 import type { ParagraphMode, SourceInfo, SourceMetadata, Tokens } from './types';
+import { lineAtUnit, lineCount, lineExtent, trimmedLine } from './utf8';
 
 /** Default budget of the token cache, in words (~16 bytes each plus the strings). */
 export const DEFAULT_TOKEN_CACHE_WORDS = 1_500_000;
@@ -37,6 +38,21 @@ let cachedWords = 0;
 const lru = new Set<Source>();
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
+/** For pieces of a text: a U+FEFF at a piece's start is a character of the text, not a byte-order mark. */
+const windowDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** UTF-16 units past the end asked for that a {@link TextWindow} holds at least (when the text has them). */
+const WINDOW_MARGIN = 64;
+
+/**
+ * A piece of a source's text: `text` is the whole text's `[offset, offset + text.length)`,
+ * cut at code-point boundaries; `atEnd` when it runs to the whole text's end.
+ */
+export interface TextWindow {
+  text: string;
+  offset: number;
+  atEnd: boolean;
+}
 
 /** Decodes a source's bytes as `decodeText` did when the file was read (a UTF-8 BOM dropped); the bytes were valid then. */
 export function decodeSourceBytes(bytes: Uint8Array): string {
@@ -80,6 +96,8 @@ class Source implements SourceInfo {
     readonly metadata: SourceMetadata,
     private readonly mode: ParagraphMode,
     text?: string,
+    /** Where the lines start in the text and in the bytes (see utf8.ts), for a source that keeps its bytes. */
+    private readonly lineMap?: Uint32Array,
   ) {
     if (text !== undefined && typeof content !== 'string') {
       lastText = { source: this, text };
@@ -100,13 +118,54 @@ class Source implements SourceInfo {
     return lastText.text;
   }
 
-  /** Computed on first use: most sources of a large corpus are never located into. */
+  /**
+   * Computed on first use (most sources of a large corpus are never located into), off
+   * the bytes and the line map when the source has them (no decoding).
+   */
   get lines(): Span[] {
-    return (this.lineCache ??= lineSpans(this.text));
+    if (!this.lineCache) {
+      const map = this.lineMap;
+      const bytes = this.content;
+      this.lineCache =
+        map && bytes instanceof Uint8Array
+          ? Array.from({ length: lineCount(map) }, (_, line) => {
+              const { start, end } = lineExtent(map, bytes, line);
+              return { start, end };
+            })
+          : lineSpans(this.text);
+    }
+    return this.lineCache;
   }
 
   get paragraphs(): Span[] {
-    return (this.paragraphCache ??= paragraphSpans(this.text, this.lines, this.mode));
+    if (!this.paragraphCache) {
+      const map = this.lineMap;
+      const bytes = this.content;
+      this.paragraphCache =
+        map && bytes instanceof Uint8Array
+          ? paragraphsOfLines(lineCount(map), (line) => trimmedLine(map, bytes, line, isSpace), this.mode)
+          : paragraphSpans(this.text, this.lines, this.mode);
+    }
+    return this.paragraphCache;
+  }
+
+  /**
+   * A piece of the text holding at least `[start, end)`, decoded from the bytes (whole
+   * lines, see {@link TextWindow}) when the source has a line map and its whole text
+   * is not decoded already.
+   */
+  window(start: number, end: number): TextWindow {
+    const map = this.lineMap;
+    const bytes = this.content;
+    if (!map || !(bytes instanceof Uint8Array) || lastText?.source === this) {
+      return { text: this.text, offset: 0, atEnd: true };
+    }
+    const from = lineAtUnit(map, start);
+    // Up to the first line starting past `end` by a margin: a word that starts before `end` mostly ends in the piece.
+    const to = lineAtUnit(map, end + WINDOW_MARGIN) + 1;
+    const byteEnd = to >= lineCount(map) ? bytes.length : map[2 * to + 1];
+    const text = windowDecoder.decode(bytes.subarray(map[2 * from + 1], byteEnd));
+    return { text, offset: map[2 * from], atEnd: byteEnd === bytes.length };
   }
 
   get tokens(): Tokens {
@@ -146,6 +205,17 @@ class Source implements SourceInfo {
       lastText = undefined;
     }
   }
+}
+
+/** A piece of `source`'s text holding at least `[start, end)` (the whole text for a source not made by {@link createSource}). */
+export function textWindow(source: SourceInfo, start: number, end: number): TextWindow {
+  return source instanceof Source ? source.window(start, end) : { text: source.text, offset: 0, atEnd: true };
+}
+
+/** `wordEndFrom(source.text, start)`, on `window` when it holds the word's end (`start` is in it). */
+export function wordEndIn(source: SourceInfo, window: TextWindow, start: number): number {
+  const end = wordEndFrom(window.text, start - window.offset) + window.offset;
+  return end < window.offset + window.text.length || window.atEnd ? end : wordEndFrom(source.text, start);
 }
 
 /**
@@ -192,10 +262,15 @@ function trimSpan(text: string, span: Span): Span {
 
 /** Paragraph spans of `text` under `mode` (see the header comment). */
 export function paragraphSpans(text: string, lines: Span[], mode: ParagraphMode): Span[] {
+  return paragraphsOfLines(lines.length, (line) => trimSpan(text, lines[line]), mode);
+}
+
+/** Paragraph spans under `mode`, from each line's span trimmed of whitespace (`trimmed`, line 0 first). */
+function paragraphsOfLines(lineCount: number, trimmed: (line: number) => Span, mode: ParagraphMode): Span[] {
   const paragraphs: Span[] = [];
   let open: Span | undefined;
-  for (const line of lines) {
-    const t = trimSpan(text, line);
+  for (let line = 0; line < lineCount; line++) {
+    const t = trimmed(line);
     if (t.start === t.end) {
       if (open) {
         paragraphs.push(open);
@@ -223,9 +298,20 @@ export function paragraphSpans(text: string, lines: Span[], mode: ParagraphMode)
  * date written in the text. `bytes`: the UTF-8 bytes `text` was decoded from (by
  * `decodeText`, which found them valid); the source then keeps them instead of the
  * text, and `text` may be left out (decoded only if the metadata needs it).
+ * `lineMap`: the text's line map (utf8.ts) with those bytes, made where the text was
+ * decoded; with it, lines, paragraphs and pieces of the text are read off the bytes.
  */
 export function createSource(key: string, path: string, text: string, mode: ParagraphMode, metadata?: Partial<SourceMetadata>, bytes?: Uint8Array): SourceInfo;
-export function createSource(key: string, path: string, text: string | undefined, mode: ParagraphMode, metadata: Partial<SourceMetadata> | undefined, bytes: Uint8Array | (() => Uint8Array), facts?: TextFacts): SourceInfo;
+export function createSource(
+  key: string,
+  path: string,
+  text: string | undefined,
+  mode: ParagraphMode,
+  metadata: Partial<SourceMetadata> | undefined,
+  bytes: Uint8Array | (() => Uint8Array),
+  facts?: TextFacts,
+  lineMap?: Uint32Array,
+): SourceInfo;
 export function createSource(
   key: string,
   path: string,
@@ -234,6 +320,7 @@ export function createSource(
   metadata?: Partial<SourceMetadata>,
   content?: Uint8Array | (() => Uint8Array),
   facts?: TextFacts,
+  lineMap?: Uint32Array,
 ): SourceInfo {
   let text = given;
   let bytes = content;
@@ -253,7 +340,7 @@ export function createSource(
       delete meta.date;
     }
   }
-  return new Source(key, path, bytes ?? text!, meta, mode, text);
+  return new Source(key, path, bytes ?? text!, meta, mode, text, bytes instanceof Uint8Array ? lineMap : undefined);
 }
 
 /**

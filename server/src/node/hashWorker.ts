@@ -36,8 +36,8 @@ function unpack(files: readonly Uint8Array[], response: Response, output: Shared
     if (problem !== null) {
       return { bytes, problem };
     }
-    const [n, m, f] = shape.slice(3 * i, 3 * i + 3);
-    return { bytes, hashes: take(n), starts: take(m), folds: take(f), facts: response.facts?.[i] ?? undefined };
+    const [n, m, f, l] = shape.slice(4 * i, 4 * i + 4);
+    return { bytes, hashes: take(n), starts: take(m), folds: take(f), lines: take(l), facts: response.facts?.[i] ?? undefined };
   });
 }
 

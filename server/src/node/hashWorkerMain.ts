@@ -26,8 +26,8 @@ export interface Request {
 
 /**
  * A batch's results packed in the request's `output` (or, when it is too small, in
- * `packed`, moved): per file, its hashes, starts and folds end to end, with their
- * counts in `shape` (three numbers a file; a file with a problem has none).
+ * `packed`, moved): per file, its hashes, starts, folds and line map end to end, with
+ * their counts in `shape` (four numbers a file; a file with a problem has none).
  */
 export interface Response {
   id: number;
@@ -81,10 +81,10 @@ function serve(port: MessagePort): void {
         problems.push(result.problem ?? null);
         facts.push(result.facts ?? null);
         if (result.problem !== undefined) {
-          shape.push(0, 0, 0);
+          shape.push(0, 0, 0, 0);
           return;
         }
-        const parts = [result.hashes!, result.starts!, result.folds!];
+        const parts = [result.hashes!, result.starts!, result.folds!, result.lines!];
         shape.push(...parts.map((part) => part.length));
         for (const part of parts) {
           out.write(part);

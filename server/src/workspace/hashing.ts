@@ -2,11 +2,12 @@
  * Hashing the words of corpus files for the index, as a step a caller may run on
  * another thread while the workspace builds postings (the Node adapters do: see
  * `server/src/node/hashWorker.ts`). The step is pure: bytes in; the decoding
- * verdict, the word hashes and offsets, the folded forms of new words, and (when
- * asked) the title and date the text gives, out.
+ * verdict, the word hashes and offsets, the folded forms of new words, the line map,
+ * and (when asked) the title and date the text gives, out.
  */
 import { textFacts, type TextFacts } from '../corpus/source';
 import { foldedHashAt, NON_ASCII, wordHashes } from '../corpus/tokenize';
+import { lineMap } from '../corpus/utf8';
 import { decodeText } from './decode';
 
 /** One corpus file's bytes, hashed. */
@@ -28,6 +29,8 @@ export interface HashedFile {
   folds?: Uint32Array;
   /** What the text says of its title and date (`textFacts`), when asked for. */
   facts?: TextFacts;
+  /** The text's line map (see `corpus/utf8.ts`): its lines and pieces are then read off the bytes. */
+  lines?: Uint32Array;
 }
 
 /**
@@ -130,7 +133,7 @@ export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scra
       folds.push(hashes[i], foldedHashAt(text, starts[i] - NON_ASCII));
     }
   }
-  return { bytes, hashes, starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(text) : undefined };
+  return { bytes, hashes, starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(text) : undefined, lines: lineMap(text, bytes) };
 }
 
 /** A {@link TextHasher} on the calling thread (tests; any host without threads). */

@@ -17,6 +17,7 @@ import { parseCslJson } from '../corpus/metadata';
 import { parseQuote } from '../corpus/quote';
 import { createSource, decodeSourceBytes, textFacts, type TextFacts } from '../corpus/source';
 import { hashWord } from '../corpus/tokenize';
+import { lineMap } from '../corpus/utf8';
 import type { SourceMetadata } from '../corpus/types';
 import { effectiveSeverity, type Severity } from '../checks/codes';
 import { checkDefinitions, type SymbolContext } from '../checks/definitions';
@@ -1032,7 +1033,8 @@ export class Workspace implements SymbolContext {
           this.undecodable(path, result.problem);
           this.registerUnusable(path, read);
         } else {
-          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds }, result.facts);
+          // (The line map copied out of the hasher's buffer, which the next batch reuses.)
+          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds }, result.facts, result.lines?.slice());
         }
         continue;
       }
@@ -1169,10 +1171,10 @@ export class Workspace implements SymbolContext {
   /**
    * Records a corpus file (read undefined: unreadable, or not valid text) and updates
    * the sources of its key. `read.text` may be left undefined only for bytes known to
-   * be valid text (the saved index holds them). `hashed`, `facts`: its words, title and
-   * date as the hasher read them.
+   * be valid text (the saved index holds them). `hashed`, `facts`, `lines`: its words,
+   * title and date, and line map as the hasher read them.
    */
-  private registerCorpusFile(path: string, read: Read | undefined, hashed?: PrecomputedWords, facts?: TextFacts): void {
+  private registerCorpusFile(path: string, read: Read | undefined, hashed?: PrecomputedWords, facts?: TextFacts, lines?: Uint32Array): void {
     const key = keyOf(path);
     this.corpusFiles.set(path, key);
     if (read === undefined) {
@@ -1195,7 +1197,7 @@ export class Workspace implements SymbolContext {
     } else {
       this.fileStates.set(path, read.fileState);
     }
-    this.refreshKey(key, { path, text: read.text, hashed, facts });
+    this.refreshKey(key, { path, text: read.text, hashed, facts, lines });
   }
 
   /**
@@ -1213,7 +1215,7 @@ export class Workspace implements SymbolContext {
    * Makes the corpus hold `key` iff exactly one readable file has it; reports
    * duplicates. `fresh`: a file just read, with its text (not decoded again).
    */
-  private refreshKey(key: string, fresh?: { path: string; text?: string; hashed?: PrecomputedWords; facts?: TextFacts }): void {
+  private refreshKey(key: string, fresh?: { path: string; text?: string; hashed?: PrecomputedWords; facts?: TextFacts; lines?: Uint32Array }): void {
     const paths = this.keyPaths.get(key) ?? [];
     this.corpus.remove(key);
     for (const path of paths) {
@@ -1251,7 +1253,12 @@ export class Workspace implements SymbolContext {
             facts = textFacts(text);
           }
         }
-        this.corpus.add(createSource(key, path, text, this.config.paragraphs, metadata, content, facts), tag, { fileState: this.fileStates.get(path), hashed, facts: facts && JSON.stringify(facts) });
+        // Its line map, as the hasher made it, or from the text when it is decoded here.
+        let lines = fresh?.path === path ? fresh.lines : undefined;
+        if (!lines && text !== undefined && content instanceof Uint8Array) {
+          lines = lineMap(text, content);
+        }
+        this.corpus.add(createSource(key, path, text, this.config.paragraphs, metadata, content, facts, lines), tag, { fileState: this.fileStates.get(path), hashed, facts: facts && JSON.stringify(facts) });
       }
     } else if (paths.length > 1) {
       for (const path of paths) {
