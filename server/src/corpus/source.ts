@@ -68,6 +68,9 @@ export function decodeSourceBytes(bytes: Uint8Array): string {
  */
 let lastText: { source: Source; text: string } | undefined;
 
+/** The lines and paragraphs of the last source with a line map asked for them (see `Source.lines`). */
+let lastSpans: { source: Source; lines?: Span[]; paragraphs?: Span[] } | undefined;
+
 /** Change the token cache's budget (in words); evicts at once if needed. */
 export function setTokenCacheBudget(words: number): void {
   cacheBudget = Math.max(0, words);
@@ -119,34 +122,39 @@ class Source implements SourceInfo {
   }
 
   /**
-   * Computed on first use (most sources of a large corpus are never located into), off
-   * the bytes and the line map when the source has them (no decoding).
+   * Computed on first use (most sources of a large corpus are never located into).
+   * With a line map, off the bytes (no decoding), and kept only for the last source
+   * asked (see `lastSpans`): a check asks for one source's spans several times in a
+   * row, and 10,000 sources' spans kept would be ~400,000 objects to the collector.
    */
   get lines(): Span[] {
-    if (!this.lineCache) {
-      const map = this.lineMap;
-      const bytes = this.content;
-      this.lineCache =
-        map && bytes instanceof Uint8Array
-          ? Array.from({ length: lineCount(map) }, (_, line) => {
-              const { start, end } = lineExtent(map, bytes, line);
-              return { start, end };
-            })
-          : lineSpans(this.text);
+    const map = this.lineMap;
+    const bytes = this.content;
+    if (map && bytes instanceof Uint8Array) {
+      const spans = this.lastSpans();
+      return (spans.lines ??= Array.from({ length: lineCount(map) }, (_, line) => {
+        const { start, end } = lineExtent(map, bytes, line);
+        return { start, end };
+      }));
     }
-    return this.lineCache;
+    return (this.lineCache ??= lineSpans(this.text));
   }
 
   get paragraphs(): Span[] {
-    if (!this.paragraphCache) {
-      const map = this.lineMap;
-      const bytes = this.content;
-      this.paragraphCache =
-        map && bytes instanceof Uint8Array
-          ? paragraphsOfLines(lineCount(map), (line) => trimmedLine(map, bytes, line, isSpace), this.mode)
-          : paragraphSpans(this.text, this.lines, this.mode);
+    const map = this.lineMap;
+    const bytes = this.content;
+    if (map && bytes instanceof Uint8Array) {
+      const spans = this.lastSpans();
+      return (spans.paragraphs ??= paragraphsOfLines(lineCount(map), (line) => trimmedLine(map, bytes, line, isSpace), this.mode));
     }
-    return this.paragraphCache;
+    return (this.paragraphCache ??= paragraphSpans(this.text, this.lines, this.mode));
+  }
+
+  private lastSpans(): { lines?: Span[]; paragraphs?: Span[] } {
+    if (lastSpans?.source !== this) {
+      lastSpans = { source: this };
+    }
+    return lastSpans;
   }
 
   /**
@@ -203,6 +211,9 @@ class Source implements SourceInfo {
   forgetText(): void {
     if (lastText?.source === this) {
       lastText = undefined;
+    }
+    if (lastSpans?.source === this) {
+      lastSpans = undefined;
     }
   }
 }
