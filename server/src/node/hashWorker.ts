@@ -37,7 +37,7 @@ function unpack(files: readonly Uint8Array[], response: Response, output: Shared
       return { bytes, problem };
     }
     const [n, m, f, l] = shape.slice(4 * i, 4 * i + 4);
-    return { bytes, hashes: take(n), starts: take(m), folds: take(f), lines: take(l), facts: response.facts?.[i] ?? undefined };
+    return { bytes, hashes: take(n), starts: take(m), folds: take(f), lines: response.lines ? take(l) : undefined, facts: response.facts?.[i] ?? undefined };
   });
 }
 
@@ -59,17 +59,17 @@ export class WorkerHasher implements TextHasher {
     return this.broken;
   }
 
-  async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[]): Promise<HashedFile[]> {
+  async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines = false): Promise<HashedFile[]> {
     if (!this.broken) {
       try {
-        const { response, output } = await this.post(files, maxBytes, wantFacts);
+        const { response, output } = await this.post(files, maxBytes, wantFacts, lines);
         return unpack(files, response, output);
       } catch (e) {
         this.broken ??= e as Error;
         this.release();
       }
     }
-    return hashFiles(files, maxBytes, this.met, wantFacts);
+    return hashFiles(files, maxBytes, this.met, wantFacts, lines);
   }
 
   /**
@@ -81,7 +81,7 @@ export class WorkerHasher implements TextHasher {
   /** Batches posted: they alternate between the two slots. */
   private batches = 0;
 
-  private post(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[]): Promise<{ response: Response; output: SharedArrayBuffer }> {
+  private post(files: readonly Uint8Array[], maxBytes: number, wantFacts: readonly boolean[] | undefined, lines: boolean): Promise<{ response: Response; output: SharedArrayBuffer }> {
     const worker = this.start();
     const id = this.nextId++;
     const total = files.reduce((n, f) => n + f.length, 0);
@@ -101,7 +101,7 @@ export class WorkerHasher implements TextHasher {
     const output = slot.output;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve: (response) => resolve({ response, output }), reject });
-      const request: Request = { id, input: slot.input, output, lengths: files.map((f) => f.length), maxBytes, wantFacts: wantFacts && [...wantFacts] };
+      const request: Request = { id, input: slot.input, output, lengths: files.map((f) => f.length), maxBytes, wantFacts: wantFacts && [...wantFacts], lines };
       worker.postMessage(request);
     });
   }

@@ -22,6 +22,8 @@ export interface Request {
   maxBytes: number;
   /** Per file, whether its title and date are wanted from its text (see `TextHasher.hash`). */
   wantFacts?: boolean[];
+  /** Whether the files' line maps are wanted (see `TextHasher.hash`). */
+  lines: boolean;
 }
 
 /**
@@ -36,6 +38,8 @@ export interface Response {
   problems?: Array<string | null>;
   /** Per file, its title and date when they were wanted. */
   facts?: Array<TextFacts | null>;
+  /** Whether the line maps were wanted (each file's is then its fourth part, else empty). */
+  lines?: boolean;
   error?: string;
 }
 
@@ -76,7 +80,7 @@ function serve(port: MessagePort): void {
       let at = 0;
       request.lengths.forEach((length, i) => {
         // Read in place: nothing is allocated per file but the decoded text.
-        const result = hashFile(new Uint8Array(request.input, at, length), request.maxBytes, met, scratch, request.wantFacts?.[i]);
+        const result = hashFile(new Uint8Array(request.input, at, length), request.maxBytes, met, scratch, request.wantFacts?.[i], request.lines);
         at += length;
         problems.push(result.problem ?? null);
         facts.push(result.facts ?? null);
@@ -84,17 +88,17 @@ function serve(port: MessagePort): void {
           shape.push(0, 0, 0, 0);
           return;
         }
-        const parts = [result.hashes!, result.starts!, result.folds!, result.lines!];
+        const parts = [result.hashes!, result.starts!, result.folds!, result.lines ?? new Uint32Array(0)];
         shape.push(...parts.map((part) => part.length));
         for (const part of parts) {
           out.write(part);
         }
       });
       if (out.inPlace) {
-        port.postMessage({ id: request.id, shape, problems, facts } satisfies Response);
+        port.postMessage({ id: request.id, shape, problems, facts, lines: request.lines } satisfies Response);
       } else {
         const buffer = out.detach();
-        port.postMessage({ id: request.id, packed: buffer, shape, problems, facts } satisfies Response, [buffer]);
+        port.postMessage({ id: request.id, packed: buffer, shape, problems, facts, lines: request.lines } satisfies Response, [buffer]);
       }
     } catch (e) {
       const response: Response = { id: request.id, error: (e as Error).stack ?? String(e) };

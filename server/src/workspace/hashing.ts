@@ -29,17 +29,19 @@ export interface HashedFile {
   folds?: Uint32Array;
   /** What the text says of its title and date (`textFacts`), when asked for. */
   facts?: TextFacts;
-  /** The text's line map (see `corpus/utf8.ts`): its lines and pieces are then read off the bytes. */
+  /** The text's line map (see `corpus/utf8.ts`), when asked for: its lines and pieces are then read off the bytes. */
   lines?: Uint32Array;
 }
 
 /**
  * Hashes batches of corpus files, in order; the results come back in the order given.
  * `wantFacts[i]`: whether file i's title and date are wanted from its text too (its
- * metadata lacks one), so that the text need not be decoded again for them.
+ * metadata lacks one), so that the text need not be decoded again for them. `lines`:
+ * whether the files' line maps are wanted (~13 µs a file, which a load that must be
+ * quick to its first diagnostics does without).
  */
 export interface TextHasher {
-  hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[]): Promise<HashedFile[]>;
+  hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines?: boolean): Promise<HashedFile[]>;
   /**
    * A load is about to hash files: start now what hashing needs (a thread), so that it
    * is ready by the first batch instead of starting then. Changes no result.
@@ -110,15 +112,15 @@ export class HashSet {
  * The hashing itself, for one batch. `met` holds the word hashes met in earlier
  * batches of the same load (updated here).
  */
-export function hashFiles(files: readonly Uint8Array[], maxBytes: number, met: HashSet, wantFacts?: readonly boolean[]): HashedFile[] {
-  return files.map((bytes, i) => hashFile(bytes, maxBytes, met, undefined, wantFacts?.[i]));
+export function hashFiles(files: readonly Uint8Array[], maxBytes: number, met: HashSet, wantFacts?: readonly boolean[], lines = false): HashedFile[] {
+  return files.map((bytes, i) => hashFile(bytes, maxBytes, met, undefined, wantFacts?.[i], lines));
 }
 
 /**
  * One file's hashing. With `scratch` (see `wordHashes`), `hashes` and `starts` are
  * views into it, valid until the next call with the same scratch.
  */
-export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scratch?: { hashes: Uint32Array; starts: Uint32Array }, wantFacts = false): HashedFile {
+export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scratch?: { hashes: Uint32Array; starts: Uint32Array }, wantFacts = false, wantLines = false): HashedFile {
   const decoded = decodeText(bytes, maxBytes);
   if ('problem' in decoded) {
     return { bytes, problem: decoded.problem };
@@ -133,14 +135,14 @@ export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scra
       folds.push(hashes[i], foldedHashAt(text, starts[i] - NON_ASCII));
     }
   }
-  return { bytes, hashes, starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(text) : undefined, lines: lineMap(text, bytes) };
+  return { bytes, hashes, starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(text) : undefined, lines: wantLines ? lineMap(text, bytes) : undefined };
 }
 
 /** A {@link TextHasher} on the calling thread (tests; any host without threads). */
 export class InProcessHasher implements TextHasher {
   private met = new HashSet();
-  async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[]): Promise<HashedFile[]> {
-    return hashFiles(files, maxBytes, this.met, wantFacts);
+  async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines = false): Promise<HashedFile[]> {
+    return hashFiles(files, maxBytes, this.met, wantFacts, lines);
   }
   release(): void {
     this.met = new HashSet();

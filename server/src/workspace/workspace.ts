@@ -1013,7 +1013,8 @@ export class Workspace implements SymbolContext {
     }
     // A source's title and date come from its text where its metadata lacks one (see refreshKey): the hasher reads them there.
     const wantFacts = paths.map((path) => lacksFacts(this.metadata.get(keyOf(path))));
-    return this.hasher!.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES, wantFacts).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
+    // Line maps too, but in a load in a hurry to its first diagnostics (postings deferred).
+    return this.hasher!.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES, wantFacts, !this.corpus.postingsDeferred).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
   }
 
   /**
@@ -1255,7 +1256,7 @@ export class Workspace implements SymbolContext {
         }
         // Its line map, as the hasher made it, or from the text when it is decoded here.
         let lines = fresh?.path === path ? fresh.lines : undefined;
-        if (!lines && text !== undefined && content instanceof Uint8Array) {
+        if (!lines && text !== undefined && content instanceof Uint8Array && !this.corpus.postingsDeferred) {
           lines = lineMap(text, content);
         }
         this.corpus.add(createSource(key, path, text, this.config.paragraphs, metadata, content, facts, lines), tag, { fileState: this.fileStates.get(path), hashed, facts: facts && JSON.stringify(facts) });
