@@ -17,7 +17,10 @@
  * A source read from a file keeps the file's UTF-8 bytes rather than its text: most
  * sources' texts hold a character beyond Latin-1 (’, U+202F), which makes V8 store
  * them two bytes a character, twice the bytes' size. The text is decoded again when
- * asked for; only the last one asked for is kept (see `lastText`).
+ * asked for; only the last one asked for is kept (see `lastText`). With a line map
+ * (utf8.ts: where each line starts in the text and in the bytes), its lines and
+ * paragraphs, and the pieces of text a match is verified on (`textWindow`), are read
+ * off the bytes without decoding the whole text.
  *
  * A source may also start without its bytes, with a function that reads them (the
  * workspace gives one for a file its index cache vouches for, see `Workspace`): they

@@ -2,8 +2,8 @@
  * Hashing the words of corpus files for the index, as a step a caller may run on
  * another thread while the workspace builds postings (the Node adapters do: see
  * `server/src/node/hashWorker.ts`). The step is pure: bytes in; the decoding
- * verdict, the word hashes and offsets, the folded forms of new words, the line map,
- * and (when asked) the title and date the text gives, out.
+ * verdict, the word hashes and offsets, the folded forms of new words, and (when
+ * asked) the line map and the title and date the text gives, out.
  */
 import { textFacts, type TextFacts } from '../corpus/source';
 import { foldedHashAt, NON_ASCII, wordHashes } from '../corpus/tokenize';
