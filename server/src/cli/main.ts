@@ -168,15 +168,27 @@ export async function main(argv: string[]): Promise<number> {
     }
     return 2;
   }
+  // The index cache is saved before the checks: it is encoded now, and written (on the
+  // thread pool) while they run. A cache that cannot be written only costs the next run
+  // time. Saved again after them if they changed the index (a source found changed when
+  // its text was read): a no-op otherwise.
+  const warn = (e: unknown) => {
+    process.stderr.write(`pnote: warning: the index cache ${cache?.file} was not saved: ${(e as Error).message}\n`);
+  };
+  let failed = false;
+  const saving = service.saveIndex().catch((e: unknown) => {
+    failed = true;
+    warn(e);
+  });
   const files = service.allDiagnostics().filter((f) => f.diagnostics.length > 0);
   progress.done();
   const summary = summarize(service.stats(), files);
   const output = args.format === 'json' ? formatJson(files, summary) : args.format === 'sarif' ? formatSarif(files, VERSION) : formatText(files, summary);
   await new Promise<void>((resolve) => process.stdout.write(output, () => resolve()));
-  // After the report: a cache that cannot be written only costs the next run time.
-  await service.saveIndex().catch((e: unknown) => {
-    process.stderr.write(`pnote: warning: the index cache ${cache?.file} was not saved: ${(e as Error).message}\n`);
-  });
+  await saving;
+  if (!failed) {
+    await service.saveIndex().catch(warn);
+  }
   return summary.errors > 0 ? 1 : 0;
 }
 

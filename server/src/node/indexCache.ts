@@ -11,7 +11,7 @@ import { createHash } from 'crypto';
 
 /** `crypto.hash` (Node ≥ 20.12): a one-shot digest, in hex. */
 const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array) => string }).hash;
-import { promises as fsp, readFileSync } from 'fs';
+import { closeSync, mkdirSync, openSync, promises as fsp, readFileSync, writev } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { IndexCache } from '../workspace/fs';
@@ -83,40 +83,73 @@ export class FileIndexCache implements IndexCache {
 
 const RESULTS_EXTENSION = '.pres';
 
-/** Writes `file` through a temporary file renamed over it: readers see the old bytes or the new ones. */
+/**
+ * Writes `file` through a temporary file renamed over it: readers see the old bytes or
+ * the new ones. Every write is issued before the first `await` (the folder made and the
+ * file opened synchronously), each at its place in the file: they go on on the thread
+ * pool while this thread works on (the CLI saves the index, then checks the notes).
+ */
 async function writeAtomically(file: string, chunks: readonly Uint8Array[]): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    const handle = await fsp.open(temporary, 'w', 0o600);
+    const fd = openSync(temporary, 'w', 0o600);
     try {
-      // Many small chunks (two per source): gathered writes, not one round trip to
-      // the thread pool per chunk (30,000 of them for 10,000 sources).
+      // Many small chunks (two per source): gathered writes, not one round trip to the
+      // thread pool per chunk (30,000 of them for 10,000 sources).
+      const writes: Array<Promise<void>> = [];
+      let position = 0;
       for (let from = 0; from < chunks.length; from += WRITEV_CHUNKS) {
-        let batch = chunks.slice(from, from + WRITEV_CHUNKS).filter((c) => c.length > 0);
-        while (batch.length > 0) {
-          let written = (await handle.writev(batch)).bytesWritten;
-          if (written <= 0) {
-            throw new Error('nothing could be written');
-          }
-          // A short write: go on from where it stopped.
-          while (batch.length > 0 && written >= batch[0].length) {
-            written -= batch[0].length;
-            batch = batch.slice(1);
-          }
-          if (batch.length > 0 && written > 0) {
-            batch = [batch[0].subarray(written), ...batch.slice(1)];
-          }
-        }
+        const batch = chunks.slice(from, from + WRITEV_CHUNKS).filter((c) => c.length > 0);
+        writes.push(writeAllAt(fd, batch, position));
+        position += batch.reduce((n, c) => n + c.length, 0);
+      }
+      // Every write over (none left in flight on the descriptor) before it is closed.
+      const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        throw failed.reason;
       }
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     await fsp.rename(temporary, file);
   } catch (e) {
     await fsp.rm(temporary, { force: true }).catch(() => undefined);
     throw e;
   }
+}
+
+/** Writes `chunks` end to end at `position` of `fd`, going on after a short write. */
+function writeAllAt(fd: number, chunks: Uint8Array[], position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (batch: Uint8Array[], at: number) => {
+      if (batch.length === 0) {
+        resolve();
+        return;
+      }
+      writev(fd, batch, at, (error, written) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        if (written <= 0) {
+          reject(new Error('nothing could be written'));
+          return;
+        }
+        let rest = batch;
+        let left = written;
+        while (rest.length > 0 && left >= rest[0].length) {
+          left -= rest[0].length;
+          rest = rest.slice(1);
+        }
+        if (rest.length > 0 && left > 0) {
+          rest = [rest[0].subarray(left), ...rest.slice(1)];
+        }
+        step(rest, at + written);
+      });
+    };
+    step(chunks, position);
+  });
 }
 
 /** Index files kept in one cache folder: one per workspace, the least recently written go first. */
