@@ -7,7 +7,7 @@
  */
 import type { Position, Range } from './common/text';
 import type { Diagnostic, Fix } from './checks/diagnostic';
-import { complete, prepareCompletion, type CompletionList } from './features/completion';
+import { complete, prepareSourceCompletion, prepareSymbolCompletion, type CompletionList } from './features/completion';
 import { hover, prepareHovers } from './features/hover';
 import * as nav from './features/navigation';
 import type { ConfigSettings } from './workspace/config';
@@ -67,6 +67,14 @@ export interface LanguageService {
    * load, after publishing open notes).
    */
   prepareFeatures(paths?: readonly string[]): void;
+  /**
+   * The same work in pieces, the quickest and most needed first: the completion indexes
+   * of entities and events, the hover counts of each note's entities, then the
+   * completion index of the sources (~0.45 s in all at 10,000 sources, ~0.25 s of it the
+   * last piece). A host runs one at a time, answering the requests that come between
+   * two (the server does), so that none waits for the whole.
+   */
+  featureSteps(paths?: readonly string[]): Array<() => void>;
   /** Sets the text of a note open in an editor. */
   setNoteText(path: string, text: string, version?: number): void;
   /** The editor closed the note: its text is read from disk again. */
@@ -108,6 +116,7 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     const note = ws.notes.get(path);
     return note ? f(note.lines.offsetAt(position)) : undefined;
   };
+  const featureSteps = (paths: readonly string[]) => [() => prepareSymbolCompletion(ws), ...paths.map((path) => () => prepareHovers(ws, path)), () => prepareSourceCompletion(ws)];
   return {
     workspace: ws,
     load: (progress, options) => ws.load(progress, options),
@@ -116,11 +125,11 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     savedResults: () => ws.savedResults(),
     saveResults: () => ws.saveResults(),
     prepareFeatures: (paths = []) => {
-      prepareCompletion(ws);
-      for (const path of paths) {
-        prepareHovers(ws, path);
+      for (const step of featureSteps(paths)) {
+        step();
       }
     },
+    featureSteps: (paths = []) => featureSteps(paths),
     setNoteText: (path, text, version) => void ws.setNote(path, text, version),
     closeNote: (path) => ws.closeNote(path),
     fileChanged: async (path, change) => void (await ws.fileChanged(path, change)),

@@ -76,6 +76,17 @@ describe('features (in memory, cursor marker)', () => {
       const prepared = await workspaceOf(spec);
       prepared.service.prepareFeatures();
       assert.deepEqual(indexes.map(([name, depends]) => computes(prepared.service, name, depends)), [false, false, false]);
+      // In pieces (as the server runs them, one a turn): those of `@` and `#` first, the sources' last.
+      const first = await workspaceOf(spec);
+      const steps = first.service.featureSteps(['note.pnote']);
+      assert.equal(steps.length, 3, 'the symbols, the note, the sources');
+      steps[0]();
+      assert.deepEqual(indexes.map(([name, depends]) => computes(first.service, name, depends)), [false, false, true], 'the first piece: entities and events, not the sources');
+      const stepped = await workspaceOf(spec);
+      for (const step of stepped.service.featureSteps(['note.pnote'])) {
+        step();
+      }
+      assert.deepEqual(indexes.map(([name, depends]) => computes(stepped.service, name, depends)), [false, false, false], 'every piece: all of them');
     });
 
     it('after one letter, offers the ids starting with it, then the names with a word starting with it (accents ignored)', async () => {

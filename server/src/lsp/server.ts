@@ -424,10 +424,23 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       }
     }
     // Then, off the request path (after any request already waiting), what completion
-    // and hovers in the open notes will need; memoised, so a later publication finds
+    // and hovers in the open notes will need, a piece at a time (a request that comes
+    // meanwhile is answered between two pieces); memoised, so a later publication finds
     // it built unless the corpus or the symbols changed.
-    setImmediate(() => service.prepareFeatures(openNotes(folder)));
+    runInTurns(service.featureSteps(openNotes(folder)));
     scheduleStats();
+  }
+
+  /** Runs `steps` one per turn of the event loop: requests read meanwhile are answered between two. */
+  function runInTurns(steps: ReadonlyArray<() => void>): void {
+    let next = 0;
+    const turn = () => {
+      if (next < steps.length) {
+        steps[next++]();
+        setImmediate(turn);
+      }
+    };
+    setImmediate(turn);
   }
 
   function schedule(folder: Folder, urgentPath?: string): void {
