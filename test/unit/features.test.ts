@@ -79,7 +79,7 @@ describe('features (in memory, cursor marker)', () => {
       // In pieces (as the server runs them, one a turn): those of `@` and `#` first, the sources' last.
       const first = await workspaceOf(spec);
       const steps = first.service.featureSteps(['note.pnote']);
-      assert.equal(steps.length, 3, 'the symbols, the note, the sources');
+      assert.equal(steps.length, 4, 'the symbols, the note, the sources in one piece (fewer than 1,000), the index finished');
       steps[0]();
       assert.deepEqual(indexes.map(([name, depends]) => computes(first.service, name, depends)), [false, false, true], 'the first piece: entities and events, not the sources');
       const stepped = await workspaceOf(spec);
@@ -87,6 +87,29 @@ describe('features (in memory, cursor marker)', () => {
         step();
       }
       assert.deepEqual(indexes.map(([name, depends]) => computes(stepped.service, name, depends)), [false, false, false], 'every piece: all of them');
+    });
+
+    it('builds the sources\' index 1,000 sources a piece; a completion between two pieces, or after all, lists what one without pieces does', async () => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 2500; i++) {
+        files[`corpus/s${String(i).padStart(4, '0')}.txt`] = `${['Washington', 'Pékin', 'Bruxelles'][i % 3]} répond ${i % 7 === 0 ? 'vite' : 'lentement'}\n\nTexte.\n`;
+      }
+      files['note.pnote'] = 'See [@';
+      const queries = ['w', 'pe', 'vite', 'lent', 'bru', 's0042', 's2480', 'zzz'];
+      const listed = (service: LanguageService) =>
+        queries.map((q) => {
+          service.setNoteText('note.pnote', `See [@${q}`, q.length + 1);
+          return service.completion('note.pnote', { line: 0, character: 6 + q.length })!.items.map((i) => i.label).join(' ');
+        });
+      const expected = listed((await workspaceOf(files)).service);
+      const midway = (await workspaceOf(files)).service;
+      const steps = midway.featureSteps([]);
+      assert.equal(steps.length, 1 + 3 + 1, 'the symbols, three pieces of sources, the index finished');
+      steps.slice(0, 2).forEach((step) => step());
+      assert.deepEqual(listed(midway), expected, 'between two pieces');
+      const prepared = (await workspaceOf(files)).service;
+      prepared.featureSteps([]).forEach((step) => step());
+      assert.deepEqual(listed(prepared), expected, 'after every piece');
     });
 
     it('after one letter, offers the ids starting with it, then the names with a word starting with it (accents ignored)', async () => {

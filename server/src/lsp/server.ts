@@ -431,16 +431,21 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     scheduleStats();
   }
 
-  /** Runs `steps` one per turn of the event loop: requests read meanwhile are answered between two. */
+  /**
+   * Runs `steps` one per turn of the event loop: requests read meanwhile are answered
+   * between two. On timers, not `setImmediate`: the connection reads a request, handles
+   * it and writes its answer in `setImmediate` callbacks, which then come before the
+   * next step instead of after it.
+   */
   function runInTurns(steps: ReadonlyArray<() => void>): void {
     let next = 0;
     const turn = () => {
       if (next < steps.length) {
         steps[next++]();
-        setImmediate(turn);
+        setTimeout(turn, 0);
       }
     };
-    setImmediate(turn);
+    setTimeout(turn, 0);
   }
 
   function schedule(folder: Folder, urgentPath?: string): void {
