@@ -79,9 +79,10 @@ describe('features (in memory, cursor marker)', () => {
       // In pieces (as the server runs them, one a turn): those of `@` and `#` first, the sources' last.
       const first = await workspaceOf(spec);
       const steps = first.service.featureSteps(['note.pnote']);
-      assert.equal(steps.length, 4, 'the symbols, the note, the sources in one piece (fewer than 1,000), the index finished');
+      assert.equal(steps.length, 5, 'the entities, the events, the note\'s one entity, the sources in one piece (fewer than 1,000), the index finished');
       steps[0]();
-      assert.deepEqual(indexes.map(([name, depends]) => computes(first.service, name, depends)), [false, false, true], 'the first piece: entities and events, not the sources');
+      steps[1]();
+      assert.deepEqual(indexes.map(([name, depends]) => computes(first.service, name, depends)), [false, false, true], 'the first two pieces: entities and events, not the sources');
       const stepped = await workspaceOf(spec);
       for (const step of stepped.service.featureSteps(['note.pnote'])) {
         step();
@@ -104,8 +105,8 @@ describe('features (in memory, cursor marker)', () => {
       const expected = listed((await workspaceOf(files)).service);
       const midway = (await workspaceOf(files)).service;
       const steps = midway.featureSteps([]);
-      assert.equal(steps.length, 1 + 3 + 1, 'the symbols, three pieces of sources, the index finished');
-      steps.slice(0, 2).forEach((step) => step());
+      assert.equal(steps.length, 2 + 3 + 1, 'the entities, the events, three pieces of sources, the index finished');
+      steps.slice(0, 4).forEach((step) => step());
       assert.deepEqual(listed(midway), expected, 'between two pieces');
       const prepared = (await workspaceOf(files)).service;
       prepared.featureSteps([]).forEach((step) => step());

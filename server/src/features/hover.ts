@@ -57,15 +57,16 @@ export interface CorpusMentions {
  * Counts ahead where the corpus names each entity a note mentions (what its hover
  * card shows: ~5 ms for a name the corpus holds a thousand times), so that hovering
  * them in an open note answers at once. Memoised until the corpus or the symbols change.
+ * The work comes in pieces, one an entity (see `LanguageService.featureSteps`).
  */
-export function prepareHovers(ws: Workspace, path: string): void {
+export function prepareHovers(ws: Workspace, path: string): Array<() => void> {
   const note = ws.notes.get(path);
-  for (const id of new Set(note?.ast.mentions.filter((m) => m.sigil === '@').map((m) => m.id) ?? [])) {
+  return [...new Set(note?.ast.mentions.filter((m) => m.sigil === '@').map((m) => m.id) ?? [])].map((id) => () => {
     const entity = ws.lookup(id).find((s): s is EntitySymbol => s.type === 'entity');
     if (entity) {
       corpusMentions(ws, entity);
     }
-  }
+  });
 }
 
 export function corpusMentions(ws: Workspace, entity: EntitySymbol): CorpusMentions {
