@@ -426,23 +426,26 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     // Then, off the request path (after any request already waiting), what completion
     // and hovers in the open notes will need, a piece at a time (a request that comes
     // meanwhile is answered between two pieces); memoised, so a later publication finds
-    // it built unless the corpus or the symbols changed.
-    runInTurns(service.featureSteps(openNotes(folder)));
-    scheduleStats();
+    // it built unless the corpus or the symbols changed. The status bar's counts come
+    // once it is built: the notification says the server is idle again (as it did when
+    // this work ran in one piece and held the notification back).
+    runInTurns(service.featureSteps(openNotes(folder)), scheduleStats);
   }
 
   /**
-   * Runs `steps` one per turn of the event loop: requests read meanwhile are answered
-   * between two. On timers, not `setImmediate`: the connection reads a request, handles
+   * Runs `steps` one per turn of the event loop, then `then`: requests read meanwhile
+   * are answered between two. On timers, not `setImmediate`: the connection reads a request, handles
    * it and writes its answer in `setImmediate` callbacks, which then come before the
    * next step instead of after it.
    */
-  function runInTurns(steps: ReadonlyArray<() => void>): void {
+  function runInTurns(steps: ReadonlyArray<() => void>, then: () => void): void {
     let next = 0;
     const turn = () => {
       if (next < steps.length) {
         steps[next++]();
         setTimeout(turn, 0);
+      } else {
+        then();
       }
     };
     setTimeout(turn, 0);
