@@ -71,8 +71,9 @@ export interface LanguageService {
    * The same work in pieces, the quickest and most needed first: the completion index
    * of entities, that of events, the hover counts of each entity the notes mention, then
    * the completion index of the sources, 1,000 sources a piece (~0.45 s in all at 10,000
-   * sources; no piece over ~50 ms). A host runs one at a time, answering the requests
-   * that come between two (the server does), so that none waits for the whole.
+   * sources; no piece over ~50 ms); only what is not built yet (none when the symbols
+   * and the corpus are as when it was). A host runs one at a time, answering the
+   * requests that come between two (the server does), so that none waits for the whole.
    */
   featureSteps(paths?: readonly string[]): Array<() => void>;
   /** Sets the text of a note open in an editor. */

@@ -88,6 +88,7 @@ describe('features (in memory, cursor marker)', () => {
         step();
       }
       assert.deepEqual(indexes.map(([name, depends]) => computes(stepped.service, name, depends)), [false, false, false], 'every piece: all of them');
+      assert.deepEqual(stepped.service.featureSteps(['note.pnote']), [], 'once built, no piece until the symbols or the corpus change');
     });
 
     it('builds the sources\' index 1,000 sources a piece; a completion between two pieces, or after all, lists what one without pieces does', async () => {

@@ -196,7 +196,10 @@ function initialsOf(id: string, names: readonly string[]): Initials {
  * `LanguageService.featureSteps`.
  */
 export function prepareSymbolCompletion(ws: Workspace): Array<() => void> {
-  return [() => void entityIndex(ws), () => void eventIndex(ws)];
+  return [
+    ...(ws.memoized('completion.entities', { symbols: true }) ? [] : [() => void entityIndex(ws)]),
+    ...(ws.memoized('completion.events', { symbols: true }) ? [] : [() => void eventIndex(ws)]),
+  ];
 }
 
 /**
@@ -206,6 +209,9 @@ export function prepareSymbolCompletion(ws: Workspace): Array<() => void> {
  * comes between two pieces waits for one (a completion after `[@` finishes the rest).
  */
 export function prepareSourceCompletion(ws: Workspace): Array<() => void> {
+  if (ws.memoized('completion.sources', { corpus: true })) {
+    return []; // built, and the corpus has not changed since
+  }
   const pieces = Math.ceil(ws.corpus.keys().length / SOURCES_A_STEP);
   return [...Array.from({ length: pieces }, () => () => sourceIndexBuilder(ws).step(SOURCES_A_STEP)), () => void sourceIndex(ws)];
 }

@@ -61,17 +61,28 @@ export interface CorpusMentions {
  */
 export function prepareHovers(ws: Workspace, path: string): Array<() => void> {
   const note = ws.notes.get(path);
-  return [...new Set(note?.ast.mentions.filter((m) => m.sigil === '@').map((m) => m.id) ?? [])].map((id) => () => {
-    const entity = ws.lookup(id).find((s): s is EntitySymbol => s.type === 'entity');
-    if (entity) {
-      corpusMentions(ws, entity);
-    }
-  });
+  const entityOf = (id: string) => ws.lookup(id).find((s): s is EntitySymbol => s.type === 'entity');
+  // (Only the entities not counted yet: a piece is a turn of the server's event loop.)
+  return [...new Set(note?.ast.mentions.filter((m) => m.sigil === '@').map((m) => m.id) ?? [])]
+    .filter((id) => {
+      const entity = entityOf(id);
+      return entity !== undefined && !ws.memoized(mentionsKey(entity), { corpus: true });
+    })
+    .map((id) => () => {
+      const entity = entityOf(id);
+      if (entity) {
+        corpusMentions(ws, entity);
+      }
+    });
+}
+
+function mentionsKey(entity: EntitySymbol): string {
+  return `mentions:${entity.id}:${entityNames(entity).join('\u0000')}`;
 }
 
 export function corpusMentions(ws: Workspace, entity: EntitySymbol): CorpusMentions {
   const names = entityNames(entity);
-  return ws.memo(`mentions:${entity.id}:${names.join('\u0000')}`, { corpus: true }, () => {
+  return ws.memo(mentionsKey(entity), { corpus: true }, () => {
     // Occurrences as word indexes, counted on the index's word ids (no source text
     // decoded: a name can stand in thousands of sources); only the excerpts shown
     // read their source's text.

@@ -1543,7 +1543,7 @@ export class Workspace implements SymbolContext {
    * index for completion. `depends` says which changes make it stale.
    */
   memo<T>(name: string, depends: { symbols?: boolean; corpus?: boolean }, compute: () => T): T {
-    const generation = `${depends.symbols ? this.symbolGeneration : '-'}/${depends.corpus ? this.corpusGeneration : '-'}`;
+    const generation = this.memoGeneration(depends);
     const cached = this.memos.get(name);
     if (cached && cached.generation === generation) {
       return cached.value as T;
@@ -1551,6 +1551,15 @@ export class Workspace implements SymbolContext {
     const value = compute();
     boundedSet(this.memos, name, { generation, value }, 1000);
     return value;
+  }
+
+  /** Whether {@link memo} holds a value for `name` that is still valid (nothing is computed). */
+  memoized(name: string, depends: { symbols?: boolean; corpus?: boolean }): boolean {
+    return this.memos.get(name)?.generation === this.memoGeneration(depends);
+  }
+
+  private memoGeneration(depends: { symbols?: boolean; corpus?: boolean }): string {
+    return `${depends.symbols ? this.symbolGeneration : '-'}/${depends.corpus ? this.corpusGeneration : '-'}`;
   }
 
   // ---------------------------------------------------------------- symbols
