@@ -434,9 +434,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
 
   /**
    * Runs `steps` one per turn of the event loop, then `then`: requests read meanwhile
-   * are answered between two. On timers, not `setImmediate`: the connection reads a request, handles
-   * it and writes its answer in `setImmediate` callbacks, which then come before the
-   * next step instead of after it.
+   * are answered between two. On timers, not `setImmediate`: the connection reads a
+   * request, handles it and writes its answer in `setImmediate` callbacks, which then
+   * come before the next step instead of after it.
    */
   function runInTurns(steps: ReadonlyArray<() => void>, then: () => void): void {
     let next = 0;
