@@ -10,44 +10,47 @@
  * for a text of L lines as `LineIndex` cuts them (`\n`, `\r\n`, `\r`); byte offsets
  * count a leading byte-order mark, which the text (as `decodeText` gives it) lacks.
  */
+import { LineIndex } from '../common/text';
 
 /** The line map of `text`, decoded from `bytes` (valid UTF-8, a UTF-8 BOM dropped). */
 export function lineMap(text: string, bytes: Uint8Array): Uint32Array {
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const map: number[] = [0, bom];
-  if (text.indexOf('\r') < 0) {
-    // Line feeds only (most files): the nth in the text is the nth 0x0A byte (no other
-    // UTF-8 sequence holds one); both found by native scans.
-    let b = bom;
-    for (let u = text.indexOf('\n'); u >= 0; u = text.indexOf('\n', u + 1)) {
-      b = bytes.indexOf(10, b) + 1;
-      map.push(u + 1, b);
+  // The lines as LineIndex cuts them; their places in the bytes found alongside.
+  const starts = new LineIndex(text).lineStarts;
+  const map = new Uint32Array(2 * starts.length + 2);
+  // Line feeds only (most files): the nth in the text is the nth 0x0A byte (no other
+  // UTF-8 sequence holds one), found by a native scan; else the bytes are counted.
+  const lineFeedsOnly = text.indexOf('\r') < 0;
+  let b = bom;
+  for (let line = 0; line < starts.length; line++) {
+    if (line > 0) {
+      b = lineFeedsOnly ? bytes.indexOf(10, b) + 1 : b + utf8Length(text, starts[line - 1], starts[line]);
     }
-  } else {
-    let b = bom;
-    for (let u = 0; u < text.length; u++) {
-      const c = text.charCodeAt(u);
-      if (c === 13 || c === 10) {
-        if (c === 13 && text.charCodeAt(u + 1) === 10) {
-          u++;
-          b++;
-        }
-        b++;
-        map.push(u + 1, b);
-      } else if (c < 0x80) {
-        b++;
-      } else if (c < 0x800) {
-        b += 2;
-      } else if (c >= 0xd800 && c <= 0xdbff && u + 1 < text.length) {
-        u++; // a surrogate pair (valid UTF-8 decodes to no lone one): 4 bytes
-        b += 4;
-      } else {
-        b += 3;
-      }
+    map[2 * line] = starts[line];
+    map[2 * line + 1] = b;
+  }
+  map[map.length - 2] = text.length;
+  map[map.length - 1] = bytes.length;
+  return map;
+}
+
+/** The UTF-8 length of `text[from, to)` (valid text: no lone surrogate). */
+function utf8Length(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let u = from; u < to; u++) {
+    const c = text.charCodeAt(u);
+    if (c < 0x80) {
+      n += 1;
+    } else if (c < 0x800) {
+      n += 2;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4; // a surrogate pair: one code point of 4 bytes
+      u++;
+    } else {
+      n += 3;
     }
   }
-  map.push(text.length, bytes.length);
-  return Uint32Array.from(map);
+  return n;
 }
 
 /** Lines in a line map. */

@@ -37,7 +37,7 @@ function unpack(files: readonly Uint8Array[], response: Response, output: Shared
       return { bytes, problem };
     }
     const [n, m, f, l] = shape.slice(4 * i, 4 * i + 4);
-    return { bytes, hashes: take(n), starts: take(m), folds: take(f), lines: response.lines ? take(l) : undefined, facts: response.facts?.[i] ?? undefined };
+    return { bytes, hashes: take(n), starts: take(m), folds: take(f), lines: l > 0 ? take(l) : undefined, facts: response.facts?.[i] ?? undefined };
   });
 }
 

@@ -28,8 +28,9 @@ export interface Request {
 
 /**
  * A batch's results packed in the request's `output` (or, when it is too small, in
- * `packed`, moved): per file, its hashes, starts, folds and line map end to end, with
- * their counts in `shape` (four numbers a file; a file with a problem has none).
+ * `packed`, moved): per file, its hashes, starts, folds and line map (empty when not
+ * asked for; a line map is never empty) end to end, with their counts in `shape` (four
+ * numbers a file; a file with a problem has none).
  */
 export interface Response {
   id: number;
@@ -38,8 +39,6 @@ export interface Response {
   problems?: Array<string | null>;
   /** Per file, its title and date when they were wanted. */
   facts?: Array<TextFacts | null>;
-  /** Whether the line maps were wanted (each file's is then its fourth part, else empty). */
-  lines?: boolean;
   error?: string;
 }
 
@@ -95,10 +94,10 @@ function serve(port: MessagePort): void {
         }
       });
       if (out.inPlace) {
-        port.postMessage({ id: request.id, shape, problems, facts, lines: request.lines } satisfies Response);
+        port.postMessage({ id: request.id, shape, problems, facts } satisfies Response);
       } else {
         const buffer = out.detach();
-        port.postMessage({ id: request.id, packed: buffer, shape, problems, facts, lines: request.lines } satisfies Response, [buffer]);
+        port.postMessage({ id: request.id, packed: buffer, shape, problems, facts } satisfies Response, [buffer]);
       }
     } catch (e) {
       const response: Response = { id: request.id, error: (e as Error).stack ?? String(e) };
