@@ -1,7 +1,7 @@
 /**
  * The hashing thread's program (see hashWorker.ts): built into its own small bundle
  * and embedded as a string in `dist/cli.js` and `dist/server.js` (scripts/build.mjs),
- * so the worker parses ~8 KB of code, not a whole bundle. It imports only the pure
+ * so the worker parses ~10 KB of code, not a whole bundle. It imports only the pure
  * hashing step and its helpers.
  */
 import { parentPort, type MessagePort } from 'worker_threads';
