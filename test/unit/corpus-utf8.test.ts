@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { createSource, textWindow, wordEndIn } from '../../server/src/corpus/source';
+import { createSource, lineAt, lineRange, paragraphAt, paragraphRange, spanList, textWindow, wordEndIn } from '../../server/src/corpus/source';
 import { wordEndFrom, wordHashes } from '../../server/src/corpus/tokenize';
 import { lineCount, lineMap } from '../../server/src/corpus/utf8';
 import type { ParagraphMode, SourceInfo } from '../../server/src/corpus/types';
@@ -72,6 +72,32 @@ describe('corpus/utf8: line maps', () => {
           const { onBytes, onText } = both(t, bom, mode);
           assert.deepEqual(onBytes.lines, onText.lines, JSON.stringify(t));
           assert.deepEqual(onBytes.paragraphs, onText.paragraphs, `${mode} ${JSON.stringify(t)}`);
+        }
+      }
+    }
+  });
+
+  it('locating (ranges of lines and paragraphs, the one holding an offset) on the bytes gives what it gives on the text', () => {
+    for (const mode of ['blocks', 'lines'] as const) {
+      for (const t of texts) {
+        const { text, onBytes, onText } = both(t, false, mode);
+        // Asked in turn of two sources, as a check does: the kept bounds of one must not serve the other.
+        const other = both('autre\n\nligne\n', false, mode).onBytes;
+        for (const kind of ['line', 'paragraph'] as const) {
+          const range = kind === 'line' ? lineRange : paragraphRange;
+          const at = kind === 'line' ? lineAt : paragraphAt;
+          const n = kind === 'line' ? onText.lines.length : onText.paragraphs.length;
+          assert.equal(spanList(onBytes, kind).length, n);
+          for (let first = 0; first <= n + 1; first++) {
+            for (const last of [first, first + 1, n, n + 1]) {
+              range(other, 1);
+              assert.deepEqual(range(onBytes, first, last), range(onText, first, last), `${kind} ${first}-${last} ${mode} ${JSON.stringify(t)}`);
+            }
+          }
+          for (let offset = 0; offset <= text.length; offset++) {
+            at(other, 0);
+            assert.equal(at(onBytes, offset), at(onText, offset), `${kind} at ${offset} ${mode} ${JSON.stringify(t)}`);
+          }
         }
       }
     }

@@ -6,7 +6,7 @@ import type { Span } from '../common/text';
 import type { Corpus } from '../corpus/corpus';
 import { findExact, findNear } from '../corpus/match';
 import { parseQuote } from '../corpus/quote';
-import { lineAt, lineRange, paragraphAt, paragraphRange } from '../corpus/source';
+import { lineAt, lineRange, paragraphAt, paragraphRange, spanList } from '../corpus/source';
 import type { NearMatch, QuotePattern, SourceInfo, SourceMatch } from '../corpus/types';
 import type { CitationItem, Locator, NoteAst, Quotation } from '../syntax/ast';
 import type { NoteProblem } from './diagnostic';
@@ -147,7 +147,7 @@ export function checkQuotations(ast: NoteAst, ctx: QuotationCheckContext): NoteP
       }
       if (item.locator && !locatorSpan(source, item.locator)) {
         const { locator } = item;
-        const count = locator.kind === 'paragraph' ? source.paragraphs.length : source.lines.length;
+        const count = spanList(source, locator.kind).length;
         const unit = locator.kind === 'paragraph' ? 'paragraph' : 'line';
         problems.push({
           span: locator.span,

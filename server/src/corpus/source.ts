@@ -93,6 +93,8 @@ class Source implements SourceInfo {
   private cached: Tokens | undefined;
   private lineCache: Span[] | undefined;
   private paragraphCache: Span[] | undefined;
+  /** With a line map: the paragraphs' starts and ends end to end (8 bytes a paragraph, kept: see {@link spanList}). */
+  private paragraphBounds: Uint32Array | undefined;
 
   constructor(
     readonly key: string,
@@ -151,6 +153,34 @@ class Source implements SourceInfo {
       return (spans.paragraphs ??= paragraphsOfLines(lineCount(map), (line) => trimmedLine(map, bytes, line, isSpace), this.mode));
     }
     return (this.paragraphCache ??= paragraphSpans(this.text, this.lines, this.mode));
+  }
+
+  /**
+   * The lines or the paragraphs as a {@link SpanList}: with a line map, read off the
+   * map (lines) or off bounds computed once and kept, one small typed array a source
+   * (paragraphs), so that locating into many sources in turn (a check goes note by
+   * note) neither recomputes them nor makes objects; else over `lines` / `paragraphs`.
+   */
+  spanList(kind: 'line' | 'paragraph'): SpanList {
+    const map = this.lineMap;
+    const bytes = this.content;
+    if (!map || !(bytes instanceof Uint8Array)) {
+      return arraySpans(kind === 'line' ? this.lines : this.paragraphs);
+    }
+    if (kind === 'line') {
+      return { length: lineCount(map), start: (i) => map[2 * i], end: (i) => lineExtent(map, bytes, i).end };
+    }
+    let bounds = this.paragraphBounds;
+    if (!bounds) {
+      const spans = this.paragraphs;
+      bounds = this.paragraphBounds = new Uint32Array(2 * spans.length);
+      spans.forEach((span, i) => {
+        bounds![2 * i] = span.start;
+        bounds![2 * i + 1] = span.end;
+      });
+    }
+    const b = bounds;
+    return { length: b.length >> 1, start: (i) => b[2 * i], end: (i) => b[2 * i + 1] };
   }
 
   private lastSpans(): { lines?: Span[]; paragraphs?: Span[] } {
@@ -380,31 +410,47 @@ export function textFacts(text: string): TextFacts {
   return facts;
 }
 
-function rangeOf(spans: Span[], start: number, end: number): Span | undefined {
+/** Spans in order, read one bound at a time (see `Source.spanList`). */
+export interface SpanList {
+  length: number;
+  start(i: number): number;
+  end(i: number): number;
+}
+
+function arraySpans(spans: readonly Span[]): SpanList {
+  return { length: spans.length, start: (i) => spans[i].start, end: (i) => spans[i].end };
+}
+
+/** A source's lines or paragraphs as a {@link SpanList}. */
+export function spanList(source: SourceInfo, kind: 'line' | 'paragraph'): SpanList {
+  return source instanceof Source ? source.spanList(kind) : arraySpans(kind === 'line' ? source.lines : source.paragraphs);
+}
+
+function rangeOf(spans: SpanList, start: number, end: number): Span | undefined {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end < start || end > spans.length) {
     return undefined;
   }
-  return { start: spans[start - 1].start, end: spans[end - 1].end };
+  return { start: spans.start(start - 1), end: spans.end(end - 1) };
 }
 
 /** Span from paragraph `start` to paragraph `end` (1-based, inclusive); undefined when out of range. */
 export function paragraphRange(source: SourceInfo, start: number, end: number = start): Span | undefined {
-  return rangeOf(source.paragraphs, start, end);
+  return rangeOf(spanList(source, 'paragraph'), start, end);
 }
 
 /** Span from line `start` to line `end` (1-based, inclusive); undefined when out of range. */
 export function lineRange(source: SourceInfo, start: number, end: number = start): Span | undefined {
-  return rangeOf(source.lines, start, end);
+  return rangeOf(spanList(source, 'line'), start, end);
 }
 
 /** Index (0-based) of the last span starting at or before `offset`, -1 if none. */
-function lastStartingAtOrBefore(spans: Span[], offset: number): number {
+function lastStartingAtOrBefore(spans: SpanList, offset: number): number {
   let lo = 0;
   let hi = spans.length - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (spans[mid].start <= offset) {
+    if (spans.start(mid) <= offset) {
       found = mid;
       lo = mid + 1;
     } else {
@@ -420,10 +466,10 @@ function lastStartingAtOrBefore(spans: Span[], offset: number): number {
  * paragraph or when there is none.
  */
 export function paragraphAt(source: SourceInfo, offset: number): number {
-  return lastStartingAtOrBefore(source.paragraphs, offset) + 1;
+  return lastStartingAtOrBefore(spanList(source, 'paragraph'), offset) + 1;
 }
 
 /** The 1-based line holding `offset` (a line break belongs to the line it ends). */
 export function lineAt(source: SourceInfo, offset: number): number {
-  return Math.max(1, lastStartingAtOrBefore(source.lines, offset) + 1);
+  return Math.max(1, lastStartingAtOrBefore(spanList(source, 'line'), offset) + 1);
 }

@@ -136,14 +136,16 @@ function writeAllAt(fd: number, chunks: Uint8Array[], position: number): Promise
           reject(new Error('nothing could be written'));
           return;
         }
-        let rest = batch;
+        // The chunks written whole, then the part of the next one written (no copy of the list per chunk).
+        let done = 0;
         let left = written;
-        while (rest.length > 0 && left >= rest[0].length) {
-          left -= rest[0].length;
-          rest = rest.slice(1);
+        while (done < batch.length && left >= batch[done].length) {
+          left -= batch[done].length;
+          done++;
         }
+        const rest = batch.slice(done);
         if (rest.length > 0 && left > 0) {
-          rest = [rest[0].subarray(left), ...rest.slice(1)];
+          rest[0] = rest[0].subarray(left);
         }
         step(rest, at + written);
       });

@@ -1609,7 +1609,8 @@ export class Workspace implements SymbolContext {
     if (found === undefined) {
       const source = this.corpus.get(key);
       const pattern = parseQuote(phrase);
-      found = source !== undefined && pattern.wordCount > 0 && findExact(source, pattern).length > 0;
+      // On the index's word ids when it has them (no tokenising); the same answer either way.
+      found = source !== undefined && pattern.wordCount > 0 && (this.corpus.quickExact(key, pattern) ?? findExact(source, pattern)).length > 0;
       boundedSet(this.sourceMentionMemo, memoKey, found, MAX_MEMO_ENTRIES);
     }
     return found;
