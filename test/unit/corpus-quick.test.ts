@@ -6,6 +6,7 @@ import { findExact, findNear } from '../../server/src/corpus/match';
 import { parseQuote } from '../../server/src/corpus/quote';
 import { createSource, paragraphRange } from '../../server/src/corpus/source';
 import { tokenize, wordEndFrom, wordHashes, hashWord } from '../../server/src/corpus/tokenize';
+import { lineMap } from '../../server/src/corpus/utf8';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/corpus');
 
@@ -54,6 +55,30 @@ describe('corpus: matching on word ids', () => {
       }
     }
     assert.ok(compared > 200, `${compared}`);
+  });
+
+  it('finds the same near matches, wordings included, on a source that keeps its bytes and reads pieces of its text off them', () => {
+    // As the workspace makes sources from files: bytes and a line map, the text never decoded whole for near matching.
+    const onBytes = new Corpus();
+    for (const source of sources) {
+      const bytes = new TextEncoder().encode(source.text);
+      onBytes.add(createSource(source.key, source.path, undefined, 'lines', source.metadata, bytes, {}, lineMap(source.text, bytes)));
+    }
+    let compared = 0;
+    for (const source of sources) {
+      const near = onBytes.nearSource(source.key)!;
+      const { words, starts, ends } = source.tokens;
+      for (let i = 0; i + 12 <= words.length; i += 7) {
+        const original = source.text.slice(starts[i], ends[i + 11]);
+        for (const text of [original.replace(/\p{L}+/u, 'changé'), `${original.split(/\s+/).slice(0, 4).join(' ')} […] ${original.split(/\s+/).slice(6).join(' ')}`]) {
+          const pattern = parseQuote(text);
+          const onTokens = findNear(source, pattern);
+          assert.deepEqual(findNear(near, pattern), onTokens, text);
+          compared += onTokens ? 1 : 0;
+        }
+      }
+    }
+    assert.ok(compared > 100, `${compared}`);
   });
 
   it('finds what findExact finds, for every window of words of every paragraph, inside locators too', () => {

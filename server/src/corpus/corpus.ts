@@ -967,15 +967,18 @@ export class Corpus {
     if (!words || !starts || !source) {
       return undefined;
     }
-    const text = source.text;
     const foldOf = this.foldOf;
     let unknown = 0;
     return {
       key,
-      text,
+      // Pieces of the text (whole lines, see `textWindow`): the text is not decoded whole.
+      slice: (start, end) => {
+        const window = textWindow(source, start, end);
+        return end <= window.offset + window.text.length ? window.text.slice(start - window.offset, end - window.offset) : source.text.slice(start, end);
+      },
       range: (within) => idWordRange(source, starts, within),
       startOf: (i) => starts[i],
-      endOf: (i) => wordEndFrom(text, starts[i]),
+      endOf: (i) => wordEndIn(source, textWindow(source, starts[i], starts[i] + 1), starts[i]),
       // A quotation word no source has gets a key no source word has (ids are ≥ 0).
       keysOf: (word) => [this.lookupWord(hashWord(word)) ?? --unknown, hashWord(foldWord(word))],
       code: (lo, hi, exactIds, foldIds) => {

@@ -416,7 +416,8 @@ function codeSource(words: string[], lo: number, hi: number, exactIds: Map<strin
  */
 export interface NearSource {
   readonly key: string;
-  readonly text: string;
+  /** The source's text from `start` to `end` (UTF-16 offsets). */
+  slice(start: number, end: number): string;
   /** Word index range `[lo, hi)` of the words lying entirely inside `within` (all words without). */
   range(within?: Span): { lo: number; hi: number };
   startOf(word: number): number;
@@ -432,7 +433,7 @@ export function tokenNearSource(source: SourceInfo): NearSource {
   const tokens = source.tokens;
   return {
     key: source.key,
-    text: source.text,
+    slice: (start, end) => source.text.slice(start, end),
     range: (within) => wordRange(tokens, within),
     startOf: (i) => tokens.starts[i],
     endOf: (i) => tokens.ends[i],
@@ -741,7 +742,7 @@ export function findNear(source: SourceInfo | NearSource, pattern: QuotePattern,
   const parts: string[] = [];
   for (const al of aligned) {
     if (al && al.first <= al.last) {
-      parts.push(near.text.slice(near.startOf(lo + al.first), near.endOf(lo + al.last)));
+      parts.push(near.slice(near.startOf(lo + al.first), near.endOf(lo + al.last)));
     }
   }
   return {
