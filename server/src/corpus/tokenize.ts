@@ -289,6 +289,14 @@ export function wordHashes(text: string, scratch?: { hashes: Uint32Array; starts
     let units = 0;
     while (i < n) {
       const d = text.charCodeAt(i);
+      if (d >= 97 && d <= 122) {
+        // A lower-case ASCII letter (most characters of a text): itself, lower-cased.
+        if (!slow) {
+          h = Math.imul(h ^ d, FNV_PRIME);
+        }
+        i++;
+        continue;
+      }
       units |= d;
       if (d < FAST_LIMIT) {
         const l = FAST[d];
