@@ -198,6 +198,17 @@ describe('corpus/corpus', () => {
         const word = `w${w}`;
         const expected = [...texts].filter(([, t]) => t.words.has(word)).map(([k]) => k).sort();
         assert.deepEqual(c.candidateKeys(parseQuote(word)).sort(), expected, `${word} ${when}`);
+        // Two and three words: the postings intersected (a superset of the sources holding them all, each holding one).
+        const words = [word, `w${(w * 13 + 5) % 600}`, `w${(w * 31 + 11) % 600}`];
+        for (const n of [2, 3]) {
+          const some = words.slice(0, n);
+          const all = [...texts].filter(([, t]) => some.every((x) => t.words.has(x))).map(([k]) => k);
+          const any = new Set([...texts].filter(([, t]) => some.some((x) => t.words.has(x))).map(([k]) => k));
+          const got = c.candidateKeys(parseQuote(some.join(' ')));
+          assert.equal(new Set(got).size, got.length, `no key twice ${some.join(' ')} ${when}`);
+          assert.ok(all.every((k) => got.includes(k)), `${some.join(' ')} ${when}`);
+          assert.ok(got.every((k) => any.has(k)), `${some.join(' ')} ${when}`);
+        }
       }
     };
     let restores = 0;

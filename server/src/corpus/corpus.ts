@@ -1132,12 +1132,19 @@ export class Corpus {
     // of a common word would narrow little).
     const rare = [...wordIds].sort((a, b) => this.df[a] - this.df[b]).slice(0, RARE_WORDS);
     const lists = rare.map((w) => ({ size: this.df[w], ids: () => this.wordPostings(w) }));
-    let result = lists[0].ids();
+    let result: ArrayLike<number> = lists[0].ids();
     for (let k = 1; k < lists.length && result.length > 32 && lists[k].size < 8 * result.length; k++) {
       const keep = this.markSet(lists[k].ids());
-      result = result.filter((id) => this.mark[id] === keep);
+      const mark = this.mark;
+      const kept: number[] = [];
+      for (let i = 0; i < result.length; i++) {
+        if (mark[result[i]] === keep) {
+          kept.push(result[i]);
+        }
+      }
+      result = kept;
     }
-    return [...new Set(result)].sort((a, b) => a - b);
+    return [...new Set(Array.from(result))].sort((a, b) => a - b);
   }
 
   /** The ids of the live sources, ascending. */
@@ -1151,7 +1158,7 @@ export class Corpus {
     return out;
   }
 
-  private markSet(ids: readonly number[]): number {
+  private markSet(ids: ArrayLike<number>): number {
     if (this.mark.length < this.sources.length) {
       this.mark = new Uint32Array(Math.max(this.sources.length, this.mark.length * 2));
     }
@@ -1160,24 +1167,29 @@ export class Corpus {
       this.mark.fill(0);
       this.epoch = 1;
     }
-    for (const id of ids) {
-      this.mark[id] = this.epoch;
+    for (let i = 0; i < ids.length; i++) {
+      this.mark[ids[i]] = this.epoch;
     }
     return this.epoch;
   }
 
   /**
    * The live sources holding word `w`, in the order they were added (do not modify:
-   * the array is memoised until the corpus changes; common words are asked for again
-   * and again).
+   * it is a view of the node table, or an array memoised until the corpus changes;
+   * common words are asked for again and again).
    */
-  private wordPostings(w: number): readonly number[] {
+  private wordPostings(w: number): ArrayLike<number> {
+    if (this.tailWord.length > MAX_TAIL_NODES) {
+      this.cluster();
+    }
+    if (this.tailWord.length === 0 && this.deadNodes === 0 && this.detached.size === 0 && w + 1 < this.postStart.length) {
+      // Every node grouped by word, each of a live source (the usual case once a load is
+      // over, its first search or its saving having grouped them): the word's own nodes.
+      return this.nodeSource.data.subarray(this.postStart[w], this.postStart[w + 1]);
+    }
     const memo = this.postingsMemo.get(w);
     if (memo) {
       return memo;
-    }
-    if (this.tailWord.length > MAX_TAIL_NODES) {
-      this.cluster();
     }
     const out: number[] = [];
     const src = this.nodeSource.data;
