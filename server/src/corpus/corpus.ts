@@ -337,6 +337,16 @@ export class Corpus {
   /** Scratch: per word id, the stamp of the last source that counted it. */
   private wordStamp = new Uint32Array(1024);
   private stampValue = 0;
+  /**
+   * Near matching's codes of vocabulary ids for one call of a near source's `code`: the
+   * quotation word's index where `codeMarks[id]` is the call's stamp (a table over the
+   * vocabulary, not a map looked up per source word), and a 4,096-bit filter of the
+   * quotation's folded forms (most source words fold to none of them).
+   */
+  private codeMarks = new Uint32Array(0);
+  private codeValues = new Int32Array(0);
+  private codeStamp = 0;
+  private readonly foldFilter = new Uint32Array(128);
 
   get size(): number {
     return this.byKey.size;
@@ -985,14 +995,44 @@ export class Corpus {
         const n = hi - lo;
         const exact = new Int32Array(n);
         const folded = new Int32Array(n);
+        const { marks, values, stamp } = this.codeTable();
+        for (const [key, index] of exactIds) {
+          // (Keys are vocabulary ids, or negative for a word no source has.)
+          if (typeof key === 'number' && key >= 0 && key < marks.length) {
+            marks[key] = stamp;
+            values[key] = index;
+          }
+        }
+        const filter = this.foldFilter.fill(0);
+        for (const key of foldIds.keys()) {
+          const h = (key as number) >>> 0;
+          filter[(h >>> 5) & 127] |= 1 << (h & 31);
+        }
         for (let j = 0; j < n; j++) {
           const w = words[lo + j];
-          exact[j] = exactIds.get(w) ?? -1;
-          folded[j] = foldIds.get(foldOf[w]) ?? -1;
+          exact[j] = marks[w] === stamp ? values[w] : -1;
+          const f = foldOf[w];
+          folded[j] = (filter[(f >>> 5) & 127] & (1 << (f & 31))) !== 0 ? (foldIds.get(f) ?? -1) : -1;
         }
         return { exact, folded };
       },
     };
+  }
+
+  /** The tables of a near source's `code` (see {@link codeMarks}), sized for the vocabulary, with a fresh stamp. */
+  private codeTable(): { marks: Uint32Array; values: Int32Array; stamp: number } {
+    if (this.codeMarks.length < this.vocabSize) {
+      const size = Math.max(this.vocabSize, 2 * this.codeMarks.length, 1024);
+      this.codeMarks = new Uint32Array(size);
+      this.codeValues = new Int32Array(size);
+      this.codeStamp = 0;
+    }
+    this.codeStamp = (this.codeStamp + 1) >>> 0;
+    if (this.codeStamp === 0) {
+      this.codeMarks.fill(0);
+      this.codeStamp = 1;
+    }
+    return { marks: this.codeMarks, values: this.codeValues, stamp: this.codeStamp };
   }
 
   /** Keys of the sources that may hold `pattern` (a superset of those that do). For tests and tools. */
