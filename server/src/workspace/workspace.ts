@@ -766,7 +766,8 @@ export class Workspace implements SymbolContext {
     const encoder = new TextEncoder();
     const pieces = [encoder.encode('{')];
     for (const [digest, tree] of trees) {
-      pieces.push(encoder.encode(`${pieces.length > 1 ? ',' : ''}${JSON.stringify(digest)}:${JSON.stringify(tree)}`));
+      // (The tree's JSON encoded as it is: joined to its key first, it would be copied whole.)
+      pieces.push(encoder.encode(`${pieces.length > 1 ? ',' : ''}${JSON.stringify(digest)}:`), encoder.encode(JSON.stringify(tree)));
     }
     pieces.push(encoder.encode('}'));
     const extra = { context: parserContext(), text: pieces };
