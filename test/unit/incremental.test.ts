@@ -148,6 +148,28 @@ describe('incremental updates', () => {
     assert.deepEqual(moved.fixes?.[0].edits[0].range.start, { line: 2, character: at });
   });
 
+  it('keeps one verdict per quotation and citation: the same words cited elsewhere are judged anew, cited alike are judged once', async () => {
+    const quote = '«Pékin a nié ces accusations»';
+    const { service } = await workspaceOf({
+      ...CORPUS,
+      'right.pnote': `${quote} [@a].\n`,
+      'wrong.pnote': `${quote} [@b].\n`,
+      'located.pnote': `${quote} [@a, ¶1].\n`,
+      'again.pnote': `Plus bas.\n\n${quote} [@b].\n`,
+    });
+    await countingCalls(Corpus.prototype, 'findExactAnywhere', (calls) => {
+      const codes = (path: string) => service.diagnostics(path).map((d) => d.code);
+      assert.deepEqual(codes('right.pnote'), []);
+      assert.deepEqual(codes('wrong.pnote'), ['quote-wrong-source']);
+      assert.deepEqual(codes('located.pnote'), ['quote-outside-locator'], 'the same words and key, another locator: judged apart');
+      assert.deepEqual(codes('again.pnote'), ['quote-wrong-source']);
+      assert.equal(calls(), 1, 'the wrong citation searched the corpus once, for both notes');
+      // Each note's diagnostic where its own quotation stands.
+      assert.equal(service.diagnostics('again.pnote')[0].range.start.line, 2);
+      assert.equal(service.diagnostics('wrong.pnote')[0].range.start.line, 0);
+    });
+  });
+
   it('judges each quotation of the workspace once for a whole check, even past the memo\'s usual bound', async () => {
     // 6,000 distinct quotations (more than the 5,000 entries a memo keeps while typing).
     const words = Array.from({ length: 6000 }, (_, i) => `mot${i}`);

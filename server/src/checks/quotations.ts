@@ -128,9 +128,9 @@ export interface QuotationCheckContext {
   judge?: (text: string, items: readonly CitationItem[]) => QuoteVerdict;
 }
 
-/** What a quotation's verdict depends on: its text and its citation's keys and locators. */
-export function verdictKey(text: string, items: readonly CitationItem[]): string {
-  return `${text}\u0000${items.map((i) => (i.locator ? `${i.key}\u0001${i.locator.kind}\u0001${i.locator.start}\u0001${i.locator.end}` : i.key)).join('\u0002')}`;
+/** What a quotation's verdict depends on besides its text: its citation's keys and locators. */
+export function citationKey(items: readonly CitationItem[]): string {
+  return items.length === 1 && !items[0].locator ? items[0].key : items.map((i) => (i.locator ? `${i.key}\u0001${i.locator.kind}\u0001${i.locator.start}\u0001${i.locator.end}` : i.key)).join('\u0002');
 }
 
 /** All citation and quotation problems of one note. Depends only on the note and the corpus. */
