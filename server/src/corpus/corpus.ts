@@ -16,7 +16,7 @@
  * Query (`findExactAnywhere`): if any quotation word is not in the vocabulary,
  * nothing matches. Otherwise the candidate sources are the intersection of the
  * postings of the quotation's (up to {@link RARE_WORDS}) rarest words; the shortest
- * list is walked first and the others only filter it. Each candidate is then
+ * list is walked first and the others only filter it (see `candidates`). Each candidate is then
  * pre-verified on its word ids (the quotation's runs of words must stand in it) and
  * verified on its own words. (Winnowed trigram fingerprints, a second posting table,
  * were dropped: they narrowed a long run of common words further, but cost ~40 MB
@@ -45,7 +45,7 @@ const MAX_MEMO_POSTINGS = 2_000_000;
 const MAX_TAIL_NODES = 16384;
 
 /** How many of a quotation's rarest words may narrow its candidate sources. */
-const RARE_WORDS = 4;
+const RARE_WORDS = 8;
 
 
 /** Growable Int32/Uint32 column. */
@@ -1164,16 +1164,18 @@ export class Corpus {
     if (this.unposted) {
       return this.liveIds(); // postings deferred (see deferPostings): every live source
     }
-    // The rarest words' postings; start from the shortest and intersect only while
-    // that narrows a large set: every candidate is pre-verified on its word ids
-    // anyway, which is cheaper than walking long lists. Postings are walked lazily: a
-    // word's list costs its document frequency, so the rarer words come first and a
-    // list is walked only when it is short next to the candidates left (a long list
-    // of a common word would narrow little).
+    // The rarest words' postings; start from the shortest and intersect while that may
+    // narrow the set: every candidate is pre-verified on its word ids (~2 µs a
+    // candidate at 10k), so a list is worth walking when it is short next to the
+    // candidates left. Postings are walked lazily, the rarer words first: grouped by
+    // word (views of the node table, see wordPostings) a list costs ~1 ns a source,
+    // so up to ~1,000 times the candidates left; built from scattered nodes, more,
+    // so up to 8 times and while more than 32 are left.
+    const grouped = this.postingsGrouped();
     const rare = [...wordIds].sort((a, b) => this.df[a] - this.df[b]).slice(0, RARE_WORDS);
     const lists = rare.map((w) => ({ size: this.df[w], ids: () => this.wordPostings(w) }));
     let result: ArrayLike<number> = lists[0].ids();
-    for (let k = 1; k < lists.length && result.length > 32 && lists[k].size < 8 * result.length; k++) {
+    for (let k = 1; k < lists.length && result.length > (grouped ? 1 : 32) && lists[k].size < (grouped ? 1024 : 8) * result.length; k++) {
       const keep = this.markSet(lists[k].ids());
       const mark = this.mark;
       const kept: number[] = [];
@@ -1185,6 +1187,11 @@ export class Corpus {
       result = kept;
     }
     return [...new Set(Array.from(result))].sort((a, b) => a - b);
+  }
+
+  /** Whether every word-posting node is grouped by word and of a live source (then a word's postings are a view, see {@link wordPostings}). */
+  private postingsGrouped(): boolean {
+    return this.tailWord.length === 0 && this.deadNodes === 0 && this.detached.size === 0;
   }
 
   /** The ids of the live sources, ascending. */
@@ -1222,7 +1229,7 @@ export class Corpus {
     if (this.tailWord.length > MAX_TAIL_NODES) {
       this.cluster();
     }
-    if (this.tailWord.length === 0 && this.deadNodes === 0 && this.detached.size === 0 && w + 1 < this.postStart.length) {
+    if (this.postingsGrouped() && w + 1 < this.postStart.length) {
       // Every node grouped by word, each of a live source (the usual case once a load is
       // over, its first search or its saving having grouped them): the word's own nodes.
       return this.nodeSource.data.subarray(this.postStart[w], this.postStart[w + 1]);
