@@ -239,7 +239,9 @@ function verified(window: TextWindow, starts: WordStarts, first: number, pieces:
   const run = words[0] as Array<{ kind: 'word'; word: string }>;
   for (let i = 0; i < run.length; i++) {
     const start = starts[first + i] - offset;
-    if (normalizeWord(text.slice(start, wordEndFrom(text, start))) !== run[i].word) {
+    // A word written as the quotation has it (normalised already) is its own normal form: not normalised again.
+    const word = text.slice(start, wordEndFrom(text, start));
+    if (word !== run[i].word && normalizeWord(word) !== run[i].word) {
       return false;
     }
   }
