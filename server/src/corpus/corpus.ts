@@ -230,10 +230,10 @@ function matchesExactly(text: string, pattern: QuotePattern): boolean {
  * only share a hash). One run of words: word i of the source, normalised, must be word i
  * of the quotation; anything else is matched again on the words of the span.
  */
-function verified(window: TextWindow, starts: WordStarts, first: number, pieces: ExactToken<number>[][], pattern: QuotePattern, span: Span): boolean {
+function verified(window: TextWindow, starts: WordStarts, first: number, oneRun: boolean, pattern: QuotePattern, span: Span): boolean {
   const words = trimmedPieces(pattern);
   const { text, offset } = window;
-  if (pieces.length !== 1 || words[0].some((t) => t.kind !== 'word')) {
+  if (!oneRun) {
     return matchesExactly(text.slice(span.start - offset, span.end - offset), pattern);
   }
   const run = words[0] as Array<{ kind: 'word'; word: string }>;
@@ -274,11 +274,8 @@ interface AnchoredRun {
   anchor: number;
 }
 
-/** A quotation's pieces as vocabulary ids, with its one run of words when it is one. */
-interface CodedPattern {
-  pieces: ExactToken<number>[][];
-  run?: AnchoredRun;
-}
+/** A quotation as vocabulary ids: its one run of words when it is one (most are), else its pieces. */
+type CodedPattern = { run: AnchoredRun; pieces?: undefined } | { run?: undefined; pieces: ExactToken<number>[][] };
 
 export class Corpus {
   private readonly byKey = new Map<string, number>();
@@ -753,7 +750,7 @@ export class Corpus {
     }
     // One run of words is scanned for once, by exactOnIds; otherwise each run of the
     // pattern must stand in the source before the pieces are matched.
-    const runs = coded.run ? undefined : this.longestRuns(coded.pieces);
+    const runs = coded.run ? undefined : this.longestRuns(coded.pieces!);
     for (const id of candidates) {
       const source = this.sources[id];
       if (!source || exclude?.has(source.key) || (runs && !this.holdsRuns(id, runs))) {
@@ -883,10 +880,24 @@ export class Corpus {
     return coded ? this.exactOnIds(id, coded, pattern, within, all) : []; // a word no source has
   }
 
-  /** The quotation's pieces as vocabulary ids, with its one run of words when it is one; undefined when a word is in no source. */
+  /** The quotation as vocabulary ids (its one run of words, or its pieces); undefined when a word is in no source. */
   private codePattern(pattern: QuotePattern): CodedPattern | undefined {
+    const trimmed = trimmedPieces(pattern);
+    if (trimmed.length === 1 && trimmed[0].every((t) => t.kind === 'word')) {
+      // One run of words (most quotations, every name): its ids, no token objects.
+      const words = trimmed[0] as Array<{ kind: 'word'; word: string }>;
+      const run = new Uint32Array(words.length);
+      for (let k = 0; k < run.length; k++) {
+        const wid = this.lookupWord(hashWord(words[k].word));
+        if (wid === undefined) {
+          return undefined;
+        }
+        run[k] = wid;
+      }
+      return { run: this.anchored(run) };
+    }
     const pieces: ExactToken<number>[][] = [];
-    for (const piece of trimmedPieces(pattern)) {
+    for (const piece of trimmed) {
       const coded: ExactToken<number>[] = [];
       for (const t of piece) {
         if (t.kind === 'insertion') {
@@ -901,16 +912,7 @@ export class Corpus {
       }
       pieces.push(coded);
     }
-    const single = pieces.length === 1 && pieces[0].every((t) => t.kind === 'word');
-    if (!single) {
-      return { pieces, run: undefined };
-    }
-    // (A loop: Uint32Array.from with a mapping function is several times slower.)
-    const run = new Uint32Array(pieces[0].length);
-    for (let k = 0; k < run.length; k++) {
-      run[k] = (pieces[0][k] as { word: number }).word;
-    }
-    return { pieces, run: this.anchored(run) };
+    return { pieces };
   }
 
   /** A run with its rarest word (fewest sources) as the anchor of its scan. */
@@ -947,7 +949,7 @@ export class Corpus {
         words,
         pieceStarts: (piece, a, b) => positionsOf(words, (piece[0] as { word: number }).word, a, b),
       };
-      found = exactMatches(sequence, coded.pieces, lo, hi);
+      found = exactMatches(sequence, coded.pieces!, lo, hi);
     }
     const matches: SourceMatch[] = [];
     for (const r of all ? found : found.slice(0, 1)) {
@@ -958,7 +960,7 @@ export class Corpus {
       if (span.end > window.offset + window.text.length) {
         window = { text: source.text, offset: 0, atEnd: true }; // a word longer than the piece
       }
-      if (!verified(window, starts, r.first, coded.pieces, pattern, span)) {
+      if (!verified(window, starts, r.first, run !== undefined, pattern, span)) {
         return undefined;
       }
       matches.push({ key: source.key, span, firstWord: r.first, lastWord: r.last });
