@@ -71,6 +71,12 @@ export function decodeSourceBytes(bytes: Uint8Array): string {
  */
 let lastText: { source: Source; text: string } | undefined;
 
+/**
+ * The last piece of text decoded (see `Source.window`): verifying a quotation asks for
+ * the same lines twice in a row (where its locator ends, then where it matches).
+ */
+let lastWindow: { source: Source; window: TextWindow } | undefined;
+
 /** The lines and paragraphs of the last source with a line map asked for them (see `Source.lines`). */
 let lastSpans: { source: Source; lines?: Span[]; paragraphs?: Span[] } | undefined;
 
@@ -201,12 +207,18 @@ class Source implements SourceInfo {
     if (!map || !(bytes instanceof Uint8Array) || lastText?.source === this) {
       return { text: this.text, offset: 0, atEnd: true };
     }
+    const last = lastWindow?.source === this ? lastWindow.window : undefined;
+    if (last && start >= last.offset && (end + WINDOW_MARGIN <= last.offset + last.text.length || last.atEnd)) {
+      return last;
+    }
     const from = lineAtUnit(map, start);
     // Up to the first line starting past `end` by a margin: a word that starts before `end` mostly ends in the piece.
     const to = lineAtUnit(map, end + WINDOW_MARGIN) + 1;
     const byteEnd = to >= lineCount(map) ? bytes.length : map[2 * to + 1];
     const text = windowDecoder.decode(bytes.subarray(map[2 * from + 1], byteEnd));
-    return { text, offset: map[2 * from], atEnd: byteEnd === bytes.length };
+    const window = { text, offset: map[2 * from], atEnd: byteEnd === bytes.length };
+    lastWindow = { source: this, window };
+    return window;
   }
 
   get tokens(): Tokens {
@@ -247,6 +259,9 @@ class Source implements SourceInfo {
     }
     if (lastSpans?.source === this) {
       lastSpans = undefined;
+    }
+    if (lastWindow?.source === this) {
+      lastWindow = undefined;
     }
   }
 }
