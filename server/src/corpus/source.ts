@@ -77,9 +77,6 @@ let lastText: { source: Source; text: string } | undefined;
  */
 let lastWindow: { source: Source; window: TextWindow } | undefined;
 
-/** The lines and paragraphs of the last source with a line map asked for them (see `Source.lines`). */
-let lastSpans: { source: Source; lines?: Span[]; paragraphs?: Span[] } | undefined;
-
 /** Change the token cache's budget (in words); evicts at once if needed. */
 export function setTokenCacheBudget(words: number): void {
   cacheBudget = Math.max(0, words);
@@ -99,7 +96,7 @@ class Source implements SourceInfo {
   private cached: Tokens | undefined;
   private lineCache: Span[] | undefined;
   private paragraphCache: Span[] | undefined;
-  /** With a line map: the paragraphs' starts and ends end to end (8 bytes a paragraph, kept: see {@link spanList}). */
+  /** With a line map: the paragraphs' starts and ends end to end, computed once off the bytes (8 bytes a paragraph, kept). */
   private paragraphBounds: Uint32Array | undefined;
 
   constructor(
@@ -134,29 +131,21 @@ class Source implements SourceInfo {
 
   /**
    * Computed on first use (most sources of a large corpus are never located into).
-   * With a line map, off the bytes (no decoding), and kept only for the last source
-   * asked (see `lastSpans`): a check asks for one source's spans several times in a
-   * row, and 10,000 sources' spans kept would be ~400,000 objects to the collector.
+   * With a line map, read off it and the bytes (no decoding), as objects only for the
+   * caller: locating goes through {@link spanList}, which makes none (10,000 sources'
+   * spans kept would be ~400,000 objects to the collector).
    */
   get lines(): Span[] {
     const map = this.lineMap;
-    const bytes = this.content;
-    if (map && bytes instanceof Uint8Array) {
-      const spans = this.lastSpans();
-      return (spans.lines ??= Array.from({ length: lineCount(map) }, (_, line) => {
-        const { start, end } = lineExtent(map, bytes, line);
-        return { start, end };
-      }));
+    if (map && this.content instanceof Uint8Array) {
+      return toSpans(this.spanList('line'));
     }
     return (this.lineCache ??= lineSpans(this.text));
   }
 
   get paragraphs(): Span[] {
-    const map = this.lineMap;
-    const bytes = this.content;
-    if (map && bytes instanceof Uint8Array) {
-      const spans = this.lastSpans();
-      return (spans.paragraphs ??= paragraphsOfLines(lineCount(map), (line) => trimmedLine(map, bytes, line, isSpace), this.mode));
+    if (this.lineMap && this.content instanceof Uint8Array) {
+      return toSpans(this.spanList('paragraph'));
     }
     return (this.paragraphCache ??= paragraphSpans(this.text, this.lines, this.mode));
   }
@@ -176,24 +165,17 @@ class Source implements SourceInfo {
     if (kind === 'line') {
       return { length: lineCount(map), start: (i) => map[2 * i], end: (i) => lineExtent(map, bytes, i).end };
     }
-    let bounds = this.paragraphBounds;
-    if (!bounds) {
-      const spans = this.paragraphs;
-      bounds = this.paragraphBounds = new Uint32Array(2 * spans.length);
+    if (!this.paragraphBounds) {
+      const spans = paragraphsOfLines(lineCount(map), (line) => trimmedLine(map, bytes, line, isSpace), this.mode);
+      const bounds = new Uint32Array(2 * spans.length);
       spans.forEach((span, i) => {
-        bounds![2 * i] = span.start;
-        bounds![2 * i + 1] = span.end;
+        bounds[2 * i] = span.start;
+        bounds[2 * i + 1] = span.end;
       });
+      this.paragraphBounds = bounds;
     }
-    const b = bounds;
+    const b = this.paragraphBounds;
     return { length: b.length >> 1, start: (i) => b[2 * i], end: (i) => b[2 * i + 1] };
-  }
-
-  private lastSpans(): { lines?: Span[]; paragraphs?: Span[] } {
-    if (lastSpans?.source !== this) {
-      lastSpans = { source: this };
-    }
-    return lastSpans;
   }
 
   /**
@@ -256,9 +238,6 @@ class Source implements SourceInfo {
   forgetText(): void {
     if (lastText?.source === this) {
       lastText = undefined;
-    }
-    if (lastSpans?.source === this) {
-      lastSpans = undefined;
     }
     if (lastWindow?.source === this) {
       lastWindow = undefined;
@@ -434,6 +413,10 @@ export interface SpanList {
 
 function arraySpans(spans: readonly Span[]): SpanList {
   return { length: spans.length, start: (i) => spans[i].start, end: (i) => spans[i].end };
+}
+
+function toSpans(list: SpanList): Span[] {
+  return Array.from({ length: list.length }, (_, i) => ({ start: list.start(i), end: list.end(i) }));
 }
 
 /** A source's lines or paragraphs as a {@link SpanList}. */

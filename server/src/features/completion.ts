@@ -212,7 +212,7 @@ export function prepareSourceCompletion(ws: Workspace): Array<() => void> {
   if (ws.memoized('completion.sources', { corpus: true })) {
     return []; // built, and the corpus has not changed since
   }
-  const pieces = Math.ceil(ws.corpus.keys().length / SOURCES_A_STEP);
+  const pieces = Math.ceil(ws.corpus.size / SOURCES_A_STEP);
   return [...Array.from({ length: pieces }, () => () => sourceIndexBuilder(ws).step(SOURCES_A_STEP)), () => void sourceIndex(ws)];
 }
 
