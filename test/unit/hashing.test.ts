@@ -10,7 +10,7 @@ import { foldedHashAt, hashWord, NON_ASCII, wordHashes } from '../../server/src/
 import { WorkerHasher } from '../../server/src/node/hashWorker';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/workspace/fs';
-import { HashSet, hashFiles, InProcessHasher, type TextHasher } from '../../server/src/workspace/hashing';
+import { hashDecoded, hashFile, HashSet, hashFiles, InProcessHasher, type HashedFile, type TextHasher } from '../../server/src/workspace/hashing';
 import { CORPUS, MemoryCache, REGISTRY } from './helpers';
 
 /** A corpus of more than one load batch (256 files), with files that are not text. */
@@ -102,6 +102,71 @@ describe('hashing corpus files apart from indexing', () => {
     assert.equal(asked.facts?.title, 'Titre un');
     assert.equal(asked.facts?.date, '2020-08-07');
     assert.equal(notAsked.facts, undefined);
+  });
+
+  it('hashFile reads the bytes as hashing the decoded text does, on tricky texts and random ones', () => {
+    // Pieces that each exercise a path: two- and three-byte letters, upper case, NFC
+    // (a combining mark, a singleton), a letter without a one-unit lower case (İ, Σ),
+    // separators of every width, line breaks of every kind, a BOM and U+FEFF, a
+    // character beyond the BMP (left to the decoder), and bytes that are not UTF-8.
+    const pieces = ['Pékin', 'PÉKIN', 'cœur', 'Œuvre', 'e\u0301', '\u212B', 'İstanbul', 'ΣΟΦΊΑ', 'ǅ', 'ﬁn', 'l’État', 'qu\u02BCil', '«\u00A0', '\u00A0»', '203\u202F192', '35,2 %', 'd’', '—', '\n', '\r\n', '\r', '\n\n', '\uFEFF', 'été', 'x', '42', 'Ⅻ', '中文', '😀', ' ', ', ', 'Ωmega'];
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const texts = ['', 'a', '\uFEFFTitre\r\nLigne', 'fin sans saut', '\r\r\n\n'];
+    for (let t = 0; t < 400; t++) {
+      texts.push(Array.from({ length: 1 + next(30) }, () => pieces[next(pieces.length)]).join(next(3) === 0 ? '' : ' '));
+    }
+    const encoder = new TextEncoder();
+    const byteInputs: Uint8Array[] = texts.map((text) => encoder.encode(text));
+    byteInputs.push(Uint8Array.of(0xef, 0xbb, 0xbf, 0x41, 0x0a, 0x42), Uint8Array.of(0x41, 0xc3), Uint8Array.of(0x41, 0xe0, 0x80, 0x80), Uint8Array.of(0x41, 0xed, 0xa0, 0x80), Uint8Array.of(0x41, 0xc0, 0xaf), Uint8Array.of(0x41, 0xf4, 0x90, 0x80, 0x80));
+    const plain = (r: HashedFile) => JSON.stringify({ ...r, bytes: undefined, hashes: r.hashes && [...r.hashes], starts: r.starts && [...r.starts], folds: r.folds && [...r.folds], lines: r.lines && [...r.lines] });
+    const metBytes = new HashSet();
+    const metText = new HashSet();
+    let read = 0;
+    for (const bytes of byteInputs) {
+      const scratch = { hashes: new Uint32Array(0), starts: new Uint32Array(0) };
+      assert.equal(plain(hashFile(bytes, 1 << 20, metBytes, scratch, true, true)), plain(hashDecoded(bytes, 1 << 20, metText, undefined, true, true)), `bytes ${[...bytes]}`);
+      read++;
+    }
+    assert.equal(read, byteInputs.length);
+    assert.match(hashFile(Uint8Array.of(0x41, 0xc3), 1 << 20, new HashSet()).problem ?? '', /not valid UTF-8/);
+    // Bytes found not to be text after some words leave those words new.
+    const met = new HashSet();
+    assert.ok(hashFile(Uint8Array.of(...encoder.encode('Pékin été '), 0xff), 1 << 20, met).problem);
+    assert.deepEqual([...hashFile(encoder.encode('été'), 1 << 20, met).folds!], [hashWord('été'), hashWord('ete')]);
+  });
+
+  it('HashSet.delete leaves the set as if the value had never been added', () => {
+    const set = new HashSet();
+    const kept = new Set<number>();
+    const order: number[] = [];
+    let seed = 11;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      // Values crowded on the last 64 slots of the table (2^16 slots until 32,768
+      // values), so that runs are long and wrap around.
+      const v = i % 3 === 0 ? 0 : ((seed & 0xffff0000) | 0xffc0 | (seed & 0x3f)) >>> 0;
+      if (seed % 5 === 0 && order.length > 0) {
+        const at = seed % order.length;
+        const gone = order[at];
+        order[at] = order[order.length - 1];
+        order.pop();
+        set.delete(gone);
+        kept.delete(gone);
+      } else {
+        assert.equal(set.add(v), !kept.has(v), `add ${v}`);
+        if (!kept.has(v)) {
+          kept.add(v);
+          order.push(v);
+        }
+      }
+    }
+    for (const v of kept) {
+      assert.equal(set.add(v), false, `kept ${v}`);
+    }
   });
 
   it('HashSet says each value is new exactly once, 0 included, across growth', () => {

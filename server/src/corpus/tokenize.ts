@@ -386,3 +386,188 @@ export function foldWord(word: string): string {
   }
   return word.normalize('NFD').replace(FOLD_MARKS, '').replace(LIGATURE_RE, (m) => LIGATURES[m]).normalize('NFC');
 }
+
+/** What {@link wordHashesUtf8} gives: {@link wordHashes}'s result for the decoded text, and the text's line map. */
+export interface Utf8WordHashes {
+  hashes: Uint32Array;
+  starts: Uint32Array;
+  /** The line map of the text (see `corpus/utf8.ts`'s `lineMap`), when asked for. */
+  lines?: Uint32Array;
+  /** The decoded text's length in UTF-16 units. */
+  textLength: number;
+}
+
+const wordDecoder = new TextDecoder();
+
+/**
+ * {@link wordHashes} (with `flagNonAscii`) of the text that `bytes` hold as UTF-8, read
+ * straight off the bytes: no text is decoded, but for the few words that take the slow
+ * path. Offsets are UTF-16 offsets in the text `decodeText` gives (a leading UTF-8 BOM
+ * dropped), as if the text had been decoded. `nonAscii(hash, wordBytes)` is called for
+ * each word flagged with {@link NON_ASCII} when `isNew(hash)` says it is new (hashing
+ * uses it to fold the new words of the vocabulary); `wordBytes` is a view, valid during
+ * the call. `lines`: also make the line map.
+ *
+ * Returns undefined for bytes this reader leaves to the decoder: bytes that are not
+ * valid UTF-8 (the decoder says why), and a text with a character beyond the BMP (four
+ * bytes, rare: `wordHashes` handles surrogate pairs). The caller then decodes the text
+ * and calls `wordHashes`: the results are the same either way (unit-tested). The
+ * callbacks may have been called for the words before the place it stopped at.
+ */
+export function wordHashesUtf8(
+  bytes: Uint8Array,
+  scratch: { hashes: Uint32Array; starts: Uint32Array } | undefined,
+  isNew: ((hash: number) => boolean) | undefined,
+  nonAscii: ((hash: number, wordBytes: Uint8Array) => void) | undefined,
+  lines = false,
+): Utf8WordHashes | undefined {
+  const n = bytes.length;
+  let out = scratch ? scratch.hashes : new Uint32Array(Math.max(16, n >> 3));
+  let starts = scratch ? scratch.starts : new Uint32Array(out.length);
+  if (out.length < 16 || starts.length !== out.length) {
+    out = new Uint32Array(Math.max(16, n >> 3));
+    starts = new Uint32Array(out.length);
+  }
+  const bom = n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const lineStarts: number[] | undefined = lines ? [0, bom] : undefined;
+  let count = 0;
+  /** The byte read, and the UTF-16 offset in the text of the character there. */
+  let p = bom;
+  let u = 0;
+  while (p < n) {
+    let c = bytes[p];
+    // Separators, with the line breaks on the way.
+    if (c < 0x80) {
+      if (FAST[c] === 0) {
+        p++;
+        u++;
+        if (c === 10) {
+          lineStarts?.push(u, p);
+        } else if (c === 13) {
+          if (bytes[p] === 10) {
+            p++;
+            u++;
+          }
+          lineStarts?.push(u, p);
+        }
+        continue;
+      }
+    } else {
+      c = utf8At(bytes, p);
+      if (c < 0) {
+        return undefined;
+      }
+      if ((c < FAST_LIMIT ? FAST[c] : classifyBmp(c) === SEP ? 0 : 1) === 0) {
+        p += c < 0x800 ? 2 : 3;
+        u++;
+        continue;
+      }
+    }
+    const start = u;
+    const byteStart = p;
+    let h = FNV_OFFSET;
+    let slow = false;
+    /** Every character OR-ed: at most 127 for a word of ASCII characters only. */
+    let units = 0;
+    while (p < n) {
+      let d = bytes[p];
+      if (d >= 97 && d <= 122) {
+        // A lower-case ASCII letter (most characters of a text): itself, lower-cased.
+        if (!slow) {
+          h = Math.imul(h ^ d, FNV_PRIME);
+        }
+        p++;
+        u++;
+        continue;
+      }
+      let width = 1;
+      if (d >= 0x80) {
+        d = utf8At(bytes, p);
+        if (d < 0) {
+          return undefined;
+        }
+        width = d < 0x800 ? 2 : 3;
+      }
+      units |= d;
+      if (d < FAST_LIMIT) {
+        const l = FAST[d];
+        if (l === 0) {
+          break;
+        }
+        if (l === 0xffff) {
+          slow = true;
+        } else if (!slow) {
+          h = Math.imul(h ^ l, FNV_PRIME);
+        }
+      } else {
+        const k = classifyBmp(d);
+        if (k === SEP) {
+          break;
+        }
+        if (k & NFC) {
+          slow = true;
+        } else if (!slow) {
+          const l = k & UPPER ? lowerOf(d) : d;
+          if (l < 0) {
+            slow = true;
+          } else {
+            h = Math.imul(h ^ l, FNV_PRIME);
+          }
+        }
+      }
+      p += width;
+      u++;
+    }
+    if (count === out.length) {
+      const grown = new Uint32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+      const grownStarts = new Uint32Array(out.length);
+      grownStarts.set(starts);
+      starts = grownStarts;
+    }
+    // Flagged: a word that is not plain ASCII, whose folded form may differ from it.
+    const flagged = slow || units > 0x7f;
+    const hash = slow ? hashWord(normalizeWord(wordDecoder.decode(bytes.subarray(byteStart, p)))) : finish(h);
+    starts[count] = flagged ? (start | NON_ASCII) >>> 0 : start;
+    out[count++] = hash;
+    if (flagged && nonAscii && isNew?.(hash) !== false) {
+      nonAscii(hash, bytes.subarray(byteStart, p));
+    }
+  }
+  let map: Uint32Array | undefined;
+  if (lineStarts) {
+    lineStarts.push(u, n);
+    map = Uint32Array.from(lineStarts);
+  }
+  if (scratch) {
+    scratch.hashes = out;
+    scratch.starts = starts;
+    return { hashes: out.subarray(0, count), starts: starts.subarray(0, count), lines: map, textLength: u };
+  }
+  return { hashes: out.slice(0, count), starts: starts.slice(0, count), lines: map, textLength: u };
+}
+
+/**
+ * The BMP code point whose UTF-8 sequence of two or three bytes starts at `p` (its
+ * lead byte at least 0x80), or -1 when the bytes there are not one (invalid UTF-8, or
+ * a four-byte sequence: see {@link wordHashesUtf8}).
+ */
+function utf8At(bytes: Uint8Array, p: number): number {
+  const b0 = bytes[p];
+  if (b0 < 0xc2 || b0 > 0xef) {
+    return -1;
+  }
+  const b1 = bytes[p + 1];
+  if (b0 < 0xe0) {
+    return b1 >= 0x80 && b1 <= 0xbf ? ((b0 & 0x1f) << 6) | (b1 & 0x3f) : -1;
+  }
+  // Three bytes: no overlong form (E0 needs A0–BF), no surrogate (ED needs 80–9F).
+  const low = b0 === 0xe0 ? 0xa0 : 0x80;
+  const high = b0 === 0xed ? 0x9f : 0xbf;
+  const b2 = bytes[p + 2];
+  if (!(b1 >= low && b1 <= high) || !(b2 >= 0x80 && b2 <= 0xbf)) {
+    return -1;
+  }
+  return ((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+}

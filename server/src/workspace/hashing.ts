@@ -6,9 +6,9 @@
  * asked) the line map and the title and date the text gives, out.
  */
 import { textFacts, type TextFacts } from '../corpus/source';
-import { foldedHashAt, NON_ASCII, wordHashes } from '../corpus/tokenize';
+import { foldedHashAt, foldWord, hashWord, NON_ASCII, normalizeWord, wordHashes, wordHashesUtf8 } from '../corpus/tokenize';
 import { lineMap } from '../corpus/utf8';
-import { decodeText } from './decode';
+import { bytesProblem, decodeText } from './decode';
 
 /** One corpus file's bytes, hashed. */
 export interface HashedFile {
@@ -106,6 +106,40 @@ export class HashSet {
     }
     return true;
   }
+
+  /** Removes `h` (backward-shift deletion: the table stays as if `h` had never been added). */
+  delete(h: number): void {
+    const r = h & 0xfff;
+    if (this.recent[r] === h) {
+      this.recent[r] = 0;
+    }
+    if (h === 0) {
+      this.hasZero = false;
+      return;
+    }
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let hole = h & mask;
+    while (keys[hole] !== h) {
+      if (keys[hole] === 0) {
+        return;
+      }
+      hole = (hole + 1) & mask;
+    }
+    keys[hole] = 0;
+    this.size--;
+    // Later keys of the same run move back into the hole when their home slot is not
+    // between the hole and where they stand.
+    for (let j = (hole + 1) & mask; keys[j] !== 0; j = (j + 1) & mask) {
+      const home = keys[j] & mask;
+      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (!stays) {
+        keys[hole] = keys[j];
+        keys[j] = 0;
+        hole = j;
+      }
+    }
+  }
 }
 
 /**
@@ -121,6 +155,32 @@ export function hashFiles(files: readonly Uint8Array[], maxBytes: number, met: H
  * views into it, valid until the next call with the same scratch.
  */
 export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scratch?: { hashes: Uint32Array; starts: Uint32Array }, wantFacts = false, wantLines = false): HashedFile {
+  // Most files: read off the bytes, without decoding the text (see wordHashesUtf8).
+  const problem = bytesProblem(bytes, maxBytes);
+  if (problem !== undefined) {
+    return { bytes, problem };
+  }
+  const folds: number[] = [];
+  const read = wordHashesUtf8(bytes, scratch, (h) => met.add(h), (h, word) => folds.push(h, hashWord(foldWord(normalizeWord(wordDecoder.decode(word))))), wantLines);
+  if (read !== undefined) {
+    return { bytes, hashes: read.hashes, starts: read.starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(wordDecoder.decode(bytes)) : undefined, lines: read.lines };
+  }
+  // Left to the decoder part way: the words met so far were folded, in order, and are
+  // new to `met` no more; the decoded text's other words follow. Bytes that are not
+  // text leave `met` as it was.
+  const decoded = hashDecoded(bytes, maxBytes, met, scratch, wantFacts, wantLines);
+  if (decoded.problem !== undefined) {
+    for (let i = 0; i < folds.length; i += 2) {
+      met.delete(folds[i]);
+    }
+  } else if (folds.length > 0) {
+    decoded.folds = Uint32Array.from([...folds, ...decoded.folds!]);
+  }
+  return decoded;
+}
+
+/** {@link hashFile} by way of the decoded text: for bytes that `wordHashesUtf8` leaves to the decoder. */
+export function hashDecoded(bytes: Uint8Array, maxBytes: number, met: HashSet, scratch?: { hashes: Uint32Array; starts: Uint32Array }, wantFacts = false, wantLines = false): HashedFile {
   const decoded = decodeText(bytes, maxBytes);
   if ('problem' in decoded) {
     return { bytes, problem: decoded.problem };
@@ -137,6 +197,9 @@ export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scra
   }
   return { bytes, hashes, starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(text) : undefined, lines: wantLines ? lineMap(text, bytes) : undefined };
 }
+
+/** Decodes valid UTF-8 (a leading BOM dropped, as `decodeText` does). */
+const wordDecoder = new TextDecoder('utf-8', { ignoreBOM: false });
 
 /** A {@link TextHasher} on the calling thread (tests; any host without threads). */
 export class InProcessHasher implements TextHasher {
