@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Corpus } from '../../server/src/corpus/corpus';
 import { parseQuote } from '../../server/src/corpus/quote';
+import { findExact } from '../../server/src/corpus/match';
 import { createSource } from '../../server/src/corpus/source';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'corpus');
@@ -334,5 +335,47 @@ describe('corpus/corpus limit', () => {
     const one = c.findExactAnywhere(q, undefined, 1);
     assert.deepEqual(one.map((m) => m.key), ['a', 'a']);
     assert.deepEqual(keysOf(c.findExactAnywhere(q, new Set(['a']), 1)), ['b']);
+  });
+
+  it('with many candidates, finds exactly the sources holding the quotation, before and after a source changes (word-pair filters)', () => {
+    // 300 sources of the same 12 common words in different orders: every source is a
+    // candidate of a quotation of common words (past the filters' threshold), and only
+    // a few hold it as it is written, or with an omission.
+    const common = ['il', 'a', 'dit', 'que', 'les', 'de', 'la', 'et', 'le', 'en', 'un', 'pour'];
+    let x = 5;
+    const shuffled = () => {
+      const words = [...common, ...common, ...common];
+      for (let i = words.length - 1; i > 0; i--) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        const j = x % (i + 1);
+        [words[i], words[j]] = [words[j], words[i]];
+      }
+      return words.join(' ');
+    };
+    const c = new Corpus();
+    const texts = new Map<string, string>();
+    for (let i = 0; i < 300; i++) {
+      const key = `s${String(i).padStart(3, '0')}`;
+      const text = i % 97 === 3 ? `${shuffled()}. Il a dit que les mesures. ${shuffled()}` : shuffled();
+      texts.set(key, text);
+      c.add(createSource(key, `corpus/${key}.txt`, text, 'lines'));
+    }
+    const expected = (q: ReturnType<typeof parseQuote>) => [...texts].map(([key, text]) => findExact(createSource(key, `corpus/${key}.txt`, text, 'lines'), q)).flat();
+    const queries = ['il a dit que les', 'il a dit […] les mesures', 'dit que les mesures', 'que la pour le', 'les de la'];
+    const check = () => {
+      for (const text of queries) {
+        const q = parseQuote(text);
+        assert.deepEqual(c.findExactAnywhere(q), expected(q), text);
+      }
+    };
+    check();
+    assert.ok(keysOf(c.findExactAnywhere(parseQuote('il a dit que les mesures'))).length >= 3);
+    // A source changed after its filter was made: its new words are the ones searched.
+    texts.set('s150', `${shuffled()} dit que les mesures`);
+    c.add(createSource('s150', 'corpus/s150.txt', texts.get('s150')!, 'lines'));
+    texts.set('s003', shuffled());
+    c.add(createSource('s003', 'corpus/s003.txt', texts.get('s003')!, 'lines'));
+    check();
+    assert.ok(keysOf(c.findExactAnywhere(parseQuote('dit que les mesures'))).includes('s150'));
   });
 });

@@ -46,6 +46,13 @@ const MAX_TAIL_NODES = 16384;
 
 /** How many of a quotation's rarest words may narrow its candidate sources. */
 const RARE_WORDS = 8;
+/**
+ * Past this many candidate sources, a whole-corpus exact search first asks each
+ * candidate's word-pair filter (see {@link Corpus.pairFilter}) whether it may hold the
+ * quotation's runs, instead of scanning its words: a quotation of common words only
+ * (« il a dit que les ») has thousands of candidates, nearly none holding it.
+ */
+const PAIR_FILTER_CANDIDATES = 64;
 
 
 /** Growable Int32/Uint32 column. */
@@ -187,6 +194,12 @@ export type WordStarts = Uint16Array | Uint32Array;
  */
 export type WordIds = Uint16Array | Uint32Array;
 
+/** A hash of two word ids next to each other (for the word-pair filters). */
+function pairHash(a: number, b: number): number {
+  const h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
 /** `buffer`, or a larger one (its content not kept) when it has fewer than `n` slots: a scratch buffer reused from call to call. */
 function atLeast(buffer: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffer> {
   return buffer.length >= n ? buffer : new Uint32Array(Math.max(n, 2 * buffer.length));
@@ -285,6 +298,11 @@ export class Corpus {
    * pre-verified on these before the source is tokenised, and phrase counts read them.
    */
   private readonly wordIds: (WordIds | undefined)[] = [];
+  /**
+   * Per source, its word-pair filter when made (see {@link pairFilter}), with the word
+   * ids it was made from: a filter whose ids are not the source's ids now is stale.
+   */
+  private readonly pairFilters: Array<{ words: WordIds; bits: Uint32Array } | undefined> = [];
   /** Each live source's word start offsets, parallel to `wordIds` (2 bytes each when the text is shorter than 65,536). */
   private readonly wordStarts: (WordStarts | undefined)[] = [];
   private closestIndex?: ClosestStrings;
@@ -553,6 +571,7 @@ export class Corpus {
     this.fileStates[id] = undefined;
     this.facts[id] = undefined;
     this.wordIds[id] = undefined;
+    this.pairFilters[id] = undefined;
     this.wordStarts[id] = undefined;
     this.closestIndex = undefined;
     this.ranks = undefined;
@@ -741,7 +760,7 @@ export class Corpus {
   findExactAnywhere(pattern: QuotePattern, exclude?: ReadonlySet<string>, limit = Infinity): SourceMatch[] {
     // By key, so the answer does not depend on the order the sources were added in.
     const rank = this.keyRanks();
-    const candidates = this.candidates(pattern).sort((a, b) => rank[a] - rank[b]);
+    let candidates = this.candidates(pattern);
     const out: SourceMatch[] = [];
     let found = 0;
     const coded = this.codePattern(pattern);
@@ -751,6 +770,14 @@ export class Corpus {
     // One run of words is scanned for once, by exactOnIds; otherwise each run of the
     // pattern must stand in the source before the pieces are matched.
     const runs = coded.run ? undefined : this.longestRuns(coded.pieces!);
+    if (candidates.length > PAIR_FILTER_CANDIDATES) {
+      // Many candidates: those whose word pairs cannot hold the runs are left out unscanned.
+      const pairRuns = (coded.run ? [coded.run] : runs!).filter((run) => run.ids.length > 1);
+      if (pairRuns.length > 0) {
+        candidates = candidates.filter((id) => this.mayHoldRuns(id, pairRuns));
+      }
+    }
+    candidates.sort((a, b) => rank[a] - rank[b]);
     for (const id of candidates) {
       const source = this.sources[id];
       if (!source || exclude?.has(source.key) || (runs && !this.holdsRuns(id, runs))) {
@@ -850,6 +877,63 @@ export class Corpus {
   }
 
   /** A necessary condition for an exact match: every run stands in the source's words. */
+  /**
+   * False when source `id` surely holds some run of `runs` nowhere: a pair of words
+   * next to each other in the run is not next to each other anywhere in the source.
+   * True says nothing (the filter is a Bloom filter: it has false positives, never a
+   * false negative), so an answer never depends on it, only the time to reach it.
+   */
+  private mayHoldRuns(id: number, runs: readonly AnchoredRun[]): boolean {
+    const bits = this.pairFilter(id);
+    if (!bits) {
+      return true;
+    }
+    const mask = bits.length * 32 - 1;
+    for (const run of runs) {
+      const ids = run.ids;
+      for (let i = 1; i < ids.length; i++) {
+        const h = pairHash(ids[i - 1], ids[i]) & mask;
+        if ((bits[h >>> 5] & (1 << (h & 31))) === 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Source `id`'s word-pair filter: one bit per hash of each pair of consecutive word
+   * ids, about 8 bits a word (~1 KB for a 900-word article; a pair not in the source
+   * passes ~11% of the time). Made when a search first asks for it and kept while the
+   * source's word ids are the same.
+   */
+  private pairFilter(id: number): Uint32Array | undefined {
+    const words = this.wordIds[id];
+    if (!words) {
+      return undefined;
+    }
+    const kept = this.pairFilters[id];
+    if (kept?.words === words) {
+      return kept.bits;
+    }
+    let size = 256;
+    while (size < 8 * words.length) {
+      size *= 2;
+    }
+    const bits = new Uint32Array(size >>> 5);
+    const mask = size - 1;
+    for (let i = 1; i < words.length; i++) {
+      const h = pairHash(words[i - 1], words[i]) & mask;
+      bits[h >>> 5] |= 1 << (h & 31);
+    }
+    // (Filled in order: an array written far past its end turns into a slow dictionary.)
+    while (this.pairFilters.length < id) {
+      this.pairFilters.push(undefined);
+    }
+    this.pairFilters[id] = { words, bits };
+    return bits;
+  }
+
   private holdsRuns(id: number, runs: readonly AnchoredRun[]): boolean {
     const words = this.wordIds[id];
     if (!words) {
@@ -1178,19 +1262,26 @@ export class Corpus {
     const grouped = this.postingsGrouped();
     const rare = [...wordIds].sort((a, b) => this.df[a] - this.df[b]).slice(0, RARE_WORDS);
     const lists = rare.map((w) => ({ size: this.df[w], ids: () => this.wordPostings(w) }));
-    let result: ArrayLike<number> = lists[0].ids();
+    // (A copy of the first list, narrowed in place: the lists themselves are not to be modified.)
+    let result = Uint32Array.from(lists[0].ids());
     for (let k = 1; k < lists.length && result.length > (grouped ? 1 : 32) && lists[k].size < (grouped ? 1024 : 8) * result.length; k++) {
       const keep = this.markSet(lists[k].ids());
       const mark = this.mark;
-      const kept: number[] = [];
+      let kept = 0;
       for (let i = 0; i < result.length; i++) {
-        if (mark[result[i]] === keep) {
-          kept.push(result[i]);
+        const id = result[i];
+        if (mark[id] === keep) {
+          result[kept++] = id;
         }
       }
-      result = kept;
+      result = result.subarray(0, kept);
     }
-    return [...new Set(Array.from(result))].sort((a, b) => a - b);
+    // Ascending and distinct already (a word's postings are, from grouped nodes): as it is.
+    let ascending = true;
+    for (let i = 1; i < result.length && ascending; i++) {
+      ascending = result[i - 1] < result[i];
+    }
+    return ascending ? Array.from(result) : [...new Set(Array.from(result))].sort((a, b) => a - b);
   }
 
   /** Whether every word-posting node is grouped by word and of a live source (then a word's postings are a view, see {@link wordPostings}). */
@@ -1218,10 +1309,12 @@ export class Corpus {
       this.mark.fill(0);
       this.epoch = 1;
     }
+    const mark = this.mark;
+    const epoch = this.epoch;
     for (let i = 0; i < ids.length; i++) {
-      this.mark[ids[i]] = this.epoch;
+      mark[ids[i]] = epoch;
     }
-    return this.epoch;
+    return epoch;
   }
 
   /**
