@@ -404,7 +404,7 @@ const wordDecoder = new TextDecoder();
  * straight off the bytes: no text is decoded, but for the few words that take the slow
  * path. Offsets are UTF-16 offsets in the text `decodeText` gives (a leading UTF-8 BOM
  * dropped), as if the text had been decoded. `nonAscii(hash, wordBytes)` is called for
- * each word flagged with {@link NON_ASCII} when `isNew(hash)` says it is new (hashing
+ * each word flagged with {@link NON_ASCII} that `met.add(hash)` says is new (hashing
  * uses it to fold the new words of the vocabulary); `wordBytes` is a view, valid during
  * the call. `lines`: also make the line map.
  *
@@ -417,7 +417,7 @@ const wordDecoder = new TextDecoder();
 export function wordHashesUtf8(
   bytes: Uint8Array,
   scratch: { hashes: Uint32Array; starts: Uint32Array } | undefined,
-  isNew: ((hash: number) => boolean) | undefined,
+  met: { add(hash: number): boolean } | undefined,
   nonAscii: ((hash: number, wordBytes: Uint8Array) => void) | undefined,
   lines = false,
 ): Utf8WordHashes | undefined {
@@ -431,24 +431,26 @@ export function wordHashesUtf8(
   const bom = n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const lineStarts: number[] | undefined = lines ? [0, bom] : undefined;
   let count = 0;
-  /** The byte read, and the UTF-16 offset in the text of the character there. */
+  /**
+   * The byte read; the UTF-16 offset in the text of the character there is `p - extra`
+   * (a character of two or three bytes is one unit: `extra` counts the bytes beyond
+   * the first, and the BOM's).
+   */
   let p = bom;
-  let u = 0;
+  let extra = bom;
   while (p < n) {
     let c = bytes[p];
     // Separators, with the line breaks on the way.
     if (c < 0x80) {
       if (FAST[c] === 0) {
         p++;
-        u++;
         if (c === 10) {
-          lineStarts?.push(u, p);
+          lineStarts?.push(p - extra, p);
         } else if (c === 13) {
           if (bytes[p] === 10) {
             p++;
-            u++;
           }
-          lineStarts?.push(u, p);
+          lineStarts?.push(p - extra, p);
         }
         continue;
       }
@@ -458,13 +460,15 @@ export function wordHashesUtf8(
         return undefined;
       }
       if ((c < FAST_LIMIT ? FAST[c] : classifyBmp(c) === SEP ? 0 : 1) === 0) {
-        p += c < 0x800 ? 2 : 3;
-        u++;
+        const width = c < 0x800 ? 2 : 3;
+        p += width;
+        extra += width - 1;
         continue;
       }
     }
-    const start = u;
+    const start = p - extra;
     const byteStart = p;
+    // (Hashed on, whatever `slow` says: a slow word's hash is made again at its end.)
     let h = FNV_OFFSET;
     let slow = false;
     /** Every character OR-ed: at most 127 for a word of ASCII characters only. */
@@ -473,11 +477,8 @@ export function wordHashesUtf8(
       let d = bytes[p];
       if (d >= 97 && d <= 122) {
         // A lower-case ASCII letter (most characters of a text): itself, lower-cased.
-        if (!slow) {
-          h = Math.imul(h ^ d, FNV_PRIME);
-        }
+        h = Math.imul(h ^ d, FNV_PRIME);
         p++;
-        u++;
         continue;
       }
       let width = 1;
@@ -496,7 +497,7 @@ export function wordHashesUtf8(
         }
         if (l === 0xffff) {
           slow = true;
-        } else if (!slow) {
+        } else {
           h = Math.imul(h ^ l, FNV_PRIME);
         }
       } else {
@@ -506,7 +507,7 @@ export function wordHashesUtf8(
         }
         if (k & NFC) {
           slow = true;
-        } else if (!slow) {
+        } else {
           const l = k & UPPER ? lowerOf(d) : d;
           if (l < 0) {
             slow = true;
@@ -516,7 +517,7 @@ export function wordHashesUtf8(
         }
       }
       p += width;
-      u++;
+      extra += width - 1;
     }
     if (count === out.length) {
       const grown = new Uint32Array(out.length * 2);
@@ -527,25 +528,30 @@ export function wordHashesUtf8(
       starts = grownStarts;
     }
     // Flagged: a word that is not plain ASCII, whose folded form may differ from it.
-    const flagged = slow || units > 0x7f;
-    const hash = slow ? hashWord(normalizeWord(wordDecoder.decode(bytes.subarray(byteStart, p)))) : finish(h);
-    starts[count] = flagged ? (start | NON_ASCII) >>> 0 : start;
-    out[count++] = hash;
-    if (flagged && nonAscii && isNew?.(hash) !== false) {
-      nonAscii(hash, bytes.subarray(byteStart, p));
+    if (slow || units > 0x7f) {
+      const hash = slow ? hashWord(normalizeWord(wordDecoder.decode(bytes.subarray(byteStart, p)))) : finish(h);
+      starts[count] = (start | NON_ASCII) >>> 0;
+      out[count++] = hash;
+      if (nonAscii && (met === undefined || met.add(hash))) {
+        nonAscii(hash, bytes.subarray(byteStart, p));
+      }
+    } else {
+      starts[count] = start;
+      out[count++] = finish(h);
     }
   }
   let map: Uint32Array | undefined;
   if (lineStarts) {
-    lineStarts.push(u, n);
+    lineStarts.push(n - extra, n);
     map = Uint32Array.from(lineStarts);
   }
+  const textLength = n - extra;
   if (scratch) {
     scratch.hashes = out;
     scratch.starts = starts;
-    return { hashes: out.subarray(0, count), starts: starts.subarray(0, count), lines: map, textLength: u };
+    return { hashes: out.subarray(0, count), starts: starts.subarray(0, count), lines: map, textLength };
   }
-  return { hashes: out.slice(0, count), starts: starts.slice(0, count), lines: map, textLength: u };
+  return { hashes: out.slice(0, count), starts: starts.slice(0, count), lines: map, textLength };
 }
 
 /**

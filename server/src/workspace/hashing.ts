@@ -161,7 +161,7 @@ export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scra
     return { bytes, problem };
   }
   const folds: number[] = [];
-  const read = wordHashesUtf8(bytes, scratch, (h) => met.add(h), (h, word) => folds.push(h, hashWord(foldWord(normalizeWord(wordDecoder.decode(word))))), wantLines);
+  const read = wordHashesUtf8(bytes, scratch, met, (h, word) => folds.push(h, hashWord(foldWord(normalizeWord(wordDecoder.decode(word))))), wantLines);
   if (read !== undefined) {
     return { bytes, hashes: read.hashes, starts: read.starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(wordDecoder.decode(bytes)) : undefined, lines: read.lines };
   }
