@@ -247,6 +247,30 @@ for (let c = 0; c < FAST_LIMIT; c++) {
 }
 
 /**
+ * A BMP code unit that is no surrogate, as word hashing takes it: 0 when it separates
+ * words, -1 when a word holding it takes the slow path (NFC may change it, or it has no
+ * one-unit lower case), else itself lower-cased.
+ */
+function foldedUnit(d: number): number {
+  if (d < FAST_LIMIT) {
+    const l = FAST[d];
+    return l === 0xffff ? -1 : l;
+  }
+  const k = classifyBmp(d);
+  if (k === SEP) {
+    return 0;
+  }
+  return k & NFC ? -1 : k & UPPER ? lowerOf(d) : d;
+}
+
+/** `array`'s values in an array twice as long. */
+function doubled(array: Uint32Array): Uint32Array {
+  const out = new Uint32Array(array.length * 2);
+  out.set(array);
+  return out;
+}
+
+/**
  * The hash ({@link hashWord}) of every word of `text`, in order, with the offset
  * where each word starts: what `tokenize(text)` gives with `words.map(hashWord)`,
  * without creating a string per word. Used to index the corpus, where speed and
@@ -298,31 +322,15 @@ export function wordHashes(text: string, scratch?: { hashes: Uint32Array; starts
         continue;
       }
       units |= d;
-      if (d < FAST_LIMIT) {
-        const l = FAST[d];
+      if (d < 0xd800 || d > 0xdfff) {
+        const l = foldedUnit(d);
         if (l === 0) {
           break;
         }
-        if (l === 0xffff) {
+        if (l < 0) {
           slow = true;
         } else if (!slow) {
           h = Math.imul(h ^ l, FNV_PRIME);
-        }
-        i++;
-      } else if (d < 0xd800 || d > 0xdfff) {
-        const k = classifyBmp(d);
-        if (k === SEP) {
-          break;
-        }
-        if (k & NFC) {
-          slow = true;
-        } else if (!slow) {
-          const l = k & UPPER ? lowerOf(d) : d;
-          if (l < 0) {
-            slow = true;
-          } else {
-            h = Math.imul(h ^ l, FNV_PRIME);
-          }
         }
         i++;
       } else {
@@ -335,12 +343,8 @@ export function wordHashes(text: string, scratch?: { hashes: Uint32Array; starts
       }
     }
     if (count === out.length) {
-      const grown = new Uint32Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-      const grownStarts = new Uint32Array(out.length);
-      grownStarts.set(starts);
-      starts = grownStarts;
+      out = doubled(out);
+      starts = doubled(starts);
     }
     // Flagged: a word that is not plain ASCII, whose folded form may differ from it.
     starts[count] = flagNonAscii && (slow || units > 0x7f) ? (start | NON_ASCII) >>> 0 : start;
@@ -490,42 +494,21 @@ export function wordHashesUtf8(
         width = d < 0x800 ? 2 : 3;
       }
       units |= d;
-      if (d < FAST_LIMIT) {
-        const l = FAST[d];
-        if (l === 0) {
-          break;
-        }
-        if (l === 0xffff) {
-          slow = true;
-        } else {
-          h = Math.imul(h ^ l, FNV_PRIME);
-        }
+      const l = foldedUnit(d);
+      if (l === 0) {
+        break;
+      }
+      if (l < 0) {
+        slow = true;
       } else {
-        const k = classifyBmp(d);
-        if (k === SEP) {
-          break;
-        }
-        if (k & NFC) {
-          slow = true;
-        } else {
-          const l = k & UPPER ? lowerOf(d) : d;
-          if (l < 0) {
-            slow = true;
-          } else {
-            h = Math.imul(h ^ l, FNV_PRIME);
-          }
-        }
+        h = Math.imul(h ^ l, FNV_PRIME);
       }
       p += width;
       extra += width - 1;
     }
     if (count === out.length) {
-      const grown = new Uint32Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-      const grownStarts = new Uint32Array(out.length);
-      grownStarts.set(starts);
-      starts = grownStarts;
+      out = doubled(out);
+      starts = doubled(starts);
     }
     // Flagged: a word that is not plain ASCII, whose folded form may differ from it.
     if (slow || units > 0x7f) {
