@@ -121,6 +121,15 @@ describe('hashing corpus files apart from indexing', () => {
     }
     const encoder = new TextEncoder();
     const byteInputs: Uint8Array[] = texts.map((text) => encoder.encode(text));
+    // Random bytes: mostly text, with a byte anywhere now and then (a stray lead or
+    // continuation byte, an overlong form, a surrogate, a code point past U+10FFFF).
+    for (let t = 0; t < 300; t++) {
+      const bytes = [...encoder.encode(Array.from({ length: 1 + next(12) }, () => pieces[next(pieces.length)]).join(' '))];
+      for (let k = next(3); k > 0; k--) {
+        bytes.splice(next(bytes.length + 1), 0, [0x80, 0xbf, 0xc0, 0xc1, 0xc3, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff][next(12)]);
+      }
+      byteInputs.push(Uint8Array.from(bytes));
+    }
     byteInputs.push(Uint8Array.of(0xef, 0xbb, 0xbf, 0x41, 0x0a, 0x42), Uint8Array.of(0x41, 0xc3), Uint8Array.of(0x41, 0xe0, 0x80, 0x80), Uint8Array.of(0x41, 0xed, 0xa0, 0x80), Uint8Array.of(0x41, 0xc0, 0xaf), Uint8Array.of(0x41, 0xf4, 0x90, 0x80, 0x80));
     const plain = (r: HashedFile) => JSON.stringify({ ...r, bytes: undefined, hashes: r.hashes && [...r.hashes], starts: r.starts && [...r.starts], folds: r.folds && [...r.folds], lines: r.lines && [...r.lines] });
     const metBytes = new HashSet();
