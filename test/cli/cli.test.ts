@@ -115,6 +115,8 @@ describe('pnote check (CLI)', () => {
       files[`corpus/g/s${i}.txt`] = `Titre ${i}\n\nLe mot${i} et le mot${i % 9} font la phrase ${i}.\n`;
     }
     files['n.pnote'] = '«Le mot5 et le mot5 font la phrase 5» [@s6]. «Le mot7 et le mot7 font la phrase sept» [@s7]. «Pékin a nié» [@a].\n';
+    // Unknown ids and keys: their suggestions are computed ahead on the thread.
+    files['r.pnote'] = '::: entity pompeo\nname: Mike Pompeo\nkind: person\n:::\n\n@pompeo and @pompeoo said so [@s0]. [@s7777].\n';
     const dir = makeWorkspace(files);
     const threaded = run(['check', dir, '--format', 'json', '--no-cache']);
     const single = run(['check', dir, '--format', 'json', '--no-cache'], undefined, { ...process.env, PNOTE_HASH_THREAD: '0' });
@@ -122,7 +124,9 @@ describe('pnote check (CLI)', () => {
     assert.equal(threaded.stdout, single.stdout);
     assert.equal(threaded.code, single.code);
     const codes = (JSON.parse(threaded.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code).sort();
-    assert.deepEqual(codes, ['quote-mismatch', 'quote-wrong-source', 'unreadable-file']);
+    assert.deepEqual(codes, ['quote-mismatch', 'quote-wrong-source', 'unknown-entity', 'unknown-source', 'unreadable-file']);
+    assert.match(threaded.stdout, /Did you mean @pompeo\?/);
+    assert.match(threaded.stdout, /Unknown source \\"s7777\\"\. Did you mean/);
   });
 
   describe('the index cache (--cache-dir, --no-cache)', () => {

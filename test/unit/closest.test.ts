@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import Fuse from 'fuse.js';
-import { ClosestStrings, piecesOf } from '../../server/src/common/closest';
+import { closestAnswers, ClosestStrings, piecesOf, type PendingClosest } from '../../server/src/common/closest';
 
 const OPTIONS = { includeScore: true, ignoreLocation: true, threshold: 0.45, isCaseSensitive: false };
 
@@ -96,5 +96,39 @@ describe('closest strings ("did you mean")', () => {
     assert.deepEqual(piecesOf('abcdefghij'), ['ab', 'cd', 'ef', 'gh', 'ij']);
     assert.equal(piecesOf('a'), undefined);
     assert.equal(piecesOf('x'.repeat(33)), undefined);
+  });
+
+  it('ahead: takes the answers computed elsewhere once they are there, and computes what it lacks itself', () => {
+    const items = ['pierre-vaughn', 'pierre-hale', 'pierre-howell', 'anne-green', 'francois-chapman', 'francois-hampton'];
+    const queries = ['pierre-vaugnhx', 'francois-chapmna', 'anne-gren'];
+    const plain = new ClosestStrings(items);
+    const expected = queries.map((q) => plain.closest(q, 3));
+    assert.ok(expected.every((answer) => answer.length > 0));
+
+    // Answers there at once: taken (marked answers show they are the ones returned).
+    const asked: Array<{ items: readonly string[]; queries: readonly string[]; limit: number }> = [];
+    const marked = new ClosestStrings(items);
+    marked.ahead([...queries, queries[0]], 3, (its, qs, limit) => {
+      asked.push({ items: its, queries: qs, limit });
+      return { take: () => new Map(qs.map((q) => [q, [`ahead:${q}`]])) };
+    });
+    assert.deepEqual(asked, [{ items, queries, limit: 3 }], 'each query asked once, over the same items');
+    assert.deepEqual(queries.map((q) => marked.closest(q, 3)), queries.map((q) => [`ahead:${q}`]));
+    // Another limit is not what was computed ahead.
+    assert.deepEqual(marked.closest(queries[0], 2), expected[0].slice(0, 2));
+
+    // Answers not there yet: computed here, the same; taken once they come.
+    let ready = false;
+    const pending: PendingClosest = { take: () => (ready ? closestAnswers(items, queries, 3) : undefined) };
+    const late = new ClosestStrings(items);
+    late.ahead(queries, 3, () => pending);
+    assert.deepEqual(late.closest(queries[0], 3), expected[0]);
+    ready = true;
+    assert.deepEqual(queries.map((q) => late.closest(q, 3)), expected);
+
+    // A helper that cannot: nothing ahead, the same answers.
+    const none = new ClosestStrings(items);
+    none.ahead(queries, 3, () => undefined);
+    assert.deepEqual(queries.map((q) => none.closest(q, 3)), expected);
   });
 });

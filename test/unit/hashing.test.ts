@@ -5,7 +5,9 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
+import { buildSync } from 'esbuild';
 import { textFacts } from '../../server/src/corpus/source';
+import { closestAnswers } from '../../server/src/common/closest';
 import { foldedHashAt, hashWord, NON_ASCII, wordHashes } from '../../server/src/corpus/tokenize';
 import { WorkerHasher } from '../../server/src/node/hashWorker';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
@@ -187,6 +189,58 @@ describe('hashing corpus files apart from indexing', () => {
       assert.equal(set.add(v), !seen.has(v), `value ${v}`);
       seen.add(v);
     }
+  });
+
+  it('suggestions computed ahead on the hasher (closest) are asked for the unknown ids and keys, and change no diagnostic', async () => {
+    const asked: string[][] = [];
+    const hasher: TextHasher = {
+      hash: (files, maxBytes, wantFacts, lines) => new InProcessHasher().hash(files, maxBytes, wantFacts, lines),
+      closest: (items, queries, limit) => {
+        asked.push([...queries]);
+        return { take: () => closestAnswers(items, queries, limit) };
+      },
+    };
+    const extra = {
+      'unknown.pnote': '@pompeo et @pompeoo, @chine et @china. #evenement-inconnu. «Pékin a nié ces accusations» [@aa]. [@s0017] [@s9999].\n',
+    };
+    const service = createLanguageService({ fs: new MemoryFileSystem({ ...files(), ...extra }), hasher });
+    await service.load();
+    const reference = createLanguageService({ fs: new MemoryFileSystem({ ...files(), ...extra }) });
+    await reference.load();
+    assert.deepEqual(asked.map((queries) => [...queries].sort()), [['chine', 'pompeoo'], ['evenement-inconnu'], ['aa', 's9999']]);
+    assert.equal(snapshotOf(service), snapshotOf(reference));
+    const messages = service.diagnostics('unknown.pnote').map((d) => d.message);
+    assert.ok(messages.some((m) => m.includes('Did you mean @pompeo')), messages.join('\n'));
+    assert.ok(messages.some((m) => m.includes('Unknown source "s9999"')), messages.join('\n'));
+  });
+
+  it('the hashing thread computes suggestions ahead (closest), and stops once they are done when released meanwhile', async function () {
+    this.timeout(30_000);
+    // The worker's program, as the build embeds it.
+    const code = buildSync({ entryPoints: [path.join(__dirname, '../../server/src/node/hashWorkerMain.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' }).outputFiles[0].text;
+    const hasher = new WorkerHasher({ code });
+    const items = Array.from({ length: 400 }, (_, i) => `${String(i).padStart(5, '0')}_${(Math.imul(i, 2654435761) >>> 0).toString(16)}`).sort();
+    const queries = ['00017_mistyped', items[42].slice(0, 10), 'zzz', items[7]];
+    const pending = hasher.closest(items, queries, 3);
+    assert.ok(pending, 'the thread takes the work');
+    hasher.release(); // the load is over: the thread goes once the suggestions are done
+    let answers = pending.take();
+    for (const deadline = Date.now() + 10_000; !answers && Date.now() < deadline; answers = pending.take()) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.deepEqual(answers && [...answers], [...closestAnswers(items, queries, 3)]);
+    assert.deepEqual(answers!.get(queries[1])!.length, 3, 'as many as asked for');
+    assert.equal(answers!.get(queries[1])![0], items[42]);
+    assert.equal(pending.take(), answers, 'taken once, kept');
+    const thread = () => (hasher as unknown as { worker?: unknown }).worker;
+    for (const deadline = Date.now() + 5_000; thread() !== undefined && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(thread(), undefined, 'released once done');
+    // Hashing starts the thread again, as after any release.
+    const [hashed] = await hasher.hash([new TextEncoder().encode('Pékin a nié')], 1 << 20);
+    assert.deepEqual([...hashed.hashes!], [...wordHashes('Pékin a nié').hashes]);
+    hasher.release();
   });
 
   it('a hashing thread that cannot start hashes on the calling thread instead, with the same results', async () => {

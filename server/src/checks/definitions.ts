@@ -3,6 +3,7 @@
  * workspace's symbol table (never on quotation matching), so they are cheap to
  * recompute for every note when definitions change anywhere.
  */
+import { SUGGESTIONS } from '../common/closest';
 import type { Corpus } from '../corpus/corpus';
 import type { Mention, NoteAst } from '../syntax/ast';
 import { definitelyBefore, parseDate } from '../workspace/dates';
@@ -199,7 +200,7 @@ function checkMention(mention: Mention, ast: NoteAst, ctx: SymbolContext): NoteP
       fixes: [{ title: `Change to ${sigil}${mention.id}`, edits: [{ span: mention.span, newText: `${sigil}${mention.id}` }], preferred: true }],
     };
   }
-  const closest = ctx.closestIds(mention.id, type, 3);
+  const closest = ctx.closestIds(mention.id, type, SUGGESTIONS);
   const skeleton = type === 'entity'
     ? `\n::: entity ${mention.id}\nname: \nkind: \n:::\n`
     : `\n::: event ${mention.id}\ntitle: \ndate: \n:::\n`;

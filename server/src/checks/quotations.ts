@@ -2,6 +2,7 @@
  * Citation and quotation checks: unknown keys, locators, and each quotation judged
  * against the sources it is attributed to (FORMAT.md, "Citations" and "Matching").
  */
+import { SUGGESTIONS } from '../common/closest';
 import type { Span } from '../common/text';
 import type { Corpus } from '../corpus/corpus';
 import { findExact, findNear } from '../corpus/match';
@@ -185,7 +186,7 @@ function unknownSource(item: CitationItem, ctx: QuotationCheckContext): NoteProb
       message: `Source "${item.key}" is ambiguous: ${duplicates.join(' and ')} share that key, so neither is used`,
     };
   }
-  const closest = ctx.corpus.closestKeys(item.key, 3);
+  const closest = ctx.corpus.closestKeys(item.key, SUGGESTIONS);
   return {
     span: item.keySpan,
     code: 'unknown-source',

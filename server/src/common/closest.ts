@@ -38,10 +38,35 @@ export function piecesOf(pattern: string): string[] | undefined {
   return pieces;
 }
 
+/** How many "did you mean" suggestions a diagnostic offers. */
+export const SUGGESTIONS = 3;
+
+/**
+ * Answers of {@link closestAnswers} computed elsewhere (another thread): `take()` gives
+ * them once they are there, synchronously, and undefined until then.
+ */
+export interface PendingClosest {
+  take(): ReadonlyMap<string, string[]> | undefined;
+}
+
+/**
+ * Computes answers of {@link ClosestStrings} for `items` elsewhere: `closest(query,
+ * limit)` for each of `queries`. Undefined when it cannot (then nothing is ahead).
+ */
+export type ClosestHelper = (items: readonly string[], queries: readonly string[], limit: number) => PendingClosest | undefined;
+
+/** `closest(query, limit)` over `items` for each of `queries` (what a {@link ClosestHelper} computes). */
+export function closestAnswers(items: readonly string[], queries: readonly string[], limit: number): Map<string, string[]> {
+  const closest = new ClosestStrings(items);
+  return new Map(queries.map((query) => [query, closest.closest(query, limit)]));
+}
+
 export class ClosestStrings {
   private readonly affixes = new Map<string, string[]>();
   private fuse?: Fuse<string>;
   private readonly memo = new Map<string, string[]>();
+  /** Answers being computed elsewhere for queries at `limit` (see {@link ahead}). */
+  private pending?: { limit: number; answers: PendingClosest };
   /** The items in lower case, in order (for narrowing). */
   private lowered?: string[];
 
@@ -62,10 +87,23 @@ export class ClosestStrings {
     }
   }
 
+  /**
+   * Has `helper` compute the answers to `queries` at `limit` elsewhere (the queries a
+   * check is about to ask): {@link closest} takes them when they are there, and
+   * computes any answer it finds missing itself. The answers are the same either way.
+   */
+  ahead(queries: readonly string[], limit: number, helper: ClosestHelper): void {
+    const fresh = [...new Set(queries)].filter((query) => !this.memo.has(`${limit}\u0000${query}`));
+    const answers = fresh.length > 0 && fresh.length <= MAX_MEMO ? helper(this.items, fresh, limit) : undefined;
+    if (answers) {
+      this.pending = { limit, answers };
+    }
+  }
+
   /** Up to `limit` items closest to `query`, best first, `query` itself excluded. */
   closest(query: string, limit: number): string[] {
     const memoKey = `${limit}\u0000${query}`;
-    const known = this.memo.get(memoKey);
+    const known = this.memo.get(memoKey) ?? this.takePending(query, limit);
     if (known) {
       return known;
     }
@@ -88,10 +126,34 @@ export class ClosestStrings {
       .map((r) => r.item)
       .filter((item) => item !== query)
       .slice(0, limit);
-    if (this.memo.size >= 5000) {
+    this.remember(memoKey, result);
+    return result;
+  }
+
+  private remember(memoKey: string, result: string[]): void {
+    if (this.memo.size >= MAX_MEMO) {
       this.memo.clear(); // each draft of a mistyped id is a new query: stay bounded
     }
     this.memo.set(memoKey, result);
-    return result;
+  }
+
+  /** The pending answer to `query` at `limit`, once the answers are there (all of them kept then). */
+  private takePending(query: string, limit: number): string[] | undefined {
+    const pending = this.pending;
+    if (pending?.limit !== limit) {
+      return undefined;
+    }
+    const answers = pending.answers.take();
+    if (!answers) {
+      return undefined;
+    }
+    this.pending = undefined;
+    for (const [q, result] of answers) {
+      this.remember(`${limit}\u0000${q}`, result);
+    }
+    return answers.get(query);
   }
 }
+
+/** Answers a {@link ClosestStrings} keeps (past it, it starts over). */
+const MAX_MEMO = 5000;

@@ -30,7 +30,7 @@
  * word's id and start (4 + 2 bytes); tokens themselves are not kept (source.ts
  * caches them in a bounded LRU).
  */
-import { ClosestStrings } from '../common/closest';
+import { type ClosestHelper, ClosestStrings, SUGGESTIONS } from '../common/closest';
 import { exactMatches, findExactInTokens, lowerBound, type ExactSequence, type ExactToken, type NearSource } from './match';
 import { trimmedPieces } from './quote';
 import { peekTokens, releaseTokens, textWindow, wordEndIn, type TextWindow } from './source';
@@ -743,12 +743,23 @@ export class Corpus {
    * Up to `n` existing keys closest to `key` (for a mistyped citation), best first,
    * scored by fuse.js. Empty when nothing is reasonably close.
    */
-  closestKeys(key: string, n = 3): string[] {
+  closestKeys(key: string, n = SUGGESTIONS): string[] {
     if (this.byKey.size === 0 || n <= 0) {
       return [];
     }
+    return this.closestKeyIndex().closest(key, n);
+  }
+
+  /** Has `helper` compute {@link closestKeys} of `keys` elsewhere, ahead (see `ClosestStrings.ahead`). */
+  closestKeysAhead(keys: readonly string[], n: number, helper: ClosestHelper): void {
+    if (this.byKey.size > 0 && n > 0 && keys.length > 0) {
+      this.closestKeyIndex().ahead(keys, n, helper);
+    }
+  }
+
+  private closestKeyIndex(): ClosestStrings {
     this.closestIndex ??= new ClosestStrings([...this.byKey.keys()].sort());
-    return this.closestIndex.closest(key, n);
+    return this.closestIndex;
   }
 
   /**

@@ -11,9 +11,10 @@
  * start or fails, hashing goes on on the main thread: a load never fails for it. Set
  * `PNOTE_HASH_THREAD=0` to hash on the main thread from the start.
  */
-import { Worker } from 'worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import type { PendingClosest } from '../common/closest';
 import { HashSet, hashFiles, type HashedFile, type TextHasher } from '../workspace/hashing';
-import type { Request, Response } from './hashWorkerMain';
+import type { ClosestRequest, Request, Response } from './hashWorkerMain';
 
 declare const PNOTE_HASH_WORKER: string | undefined;
 
@@ -50,6 +51,10 @@ export class WorkerHasher implements TextHasher {
   private broken: Error | undefined;
   /** Words met by the hashing done on this thread (after a failure). */
   private met = new HashSet();
+  /** Suggestions being computed on the worker (see {@link closest}), by request id. */
+  private readonly suggesting = new Set<number>();
+  /** A release was asked for while suggestions were being computed: the worker stops once they are done. */
+  private releaseWhenDone = false;
 
   /** `program`: the worker's code (`{ code }`, as the bundles embed it) or a script file to run. */
   constructor(private readonly program: { code: string } | { file: string }) {}
@@ -83,6 +88,7 @@ export class WorkerHasher implements TextHasher {
 
   private post(files: readonly Uint8Array[], maxBytes: number, wantFacts: readonly boolean[] | undefined, lines: boolean): Promise<{ response: Response; output: SharedArrayBuffer }> {
     const worker = this.start();
+    this.releaseWhenDone = false; // hashing again: a release asked for before is void
     const id = this.nextId++;
     const total = files.reduce((n, f) => n + f.length, 0);
     const index = this.batches++ % 2;
@@ -106,7 +112,51 @@ export class WorkerHasher implements TextHasher {
     });
   }
 
+  /**
+   * Computes suggestions on the worker (see `TextHasher.closest`); the answers are read
+   * synchronously off a port of their own when asked for. Undefined once hashing left
+   * the worker.
+   */
+  closest(items: readonly string[], queries: readonly string[], limit: number): PendingClosest | undefined {
+    if (this.broken) {
+      return undefined;
+    }
+    let worker: Worker;
+    try {
+      worker = this.start();
+    } catch {
+      return undefined;
+    }
+    const id = this.nextId++;
+    const { port1, port2 } = new MessageChannel();
+    const request: ClosestRequest = { kind: 'closest', id, items: [...items], queries: [...queries], limit, port: port2 };
+    this.suggesting.add(id);
+    worker.postMessage(request, [port2]);
+    let answers: Map<string, string[]> | undefined;
+    return {
+      take: () => {
+        if (!answers) {
+          const received = receiveMessageOnPort(port1) as { message: Array<[string, string[]]> } | undefined;
+          if (received) {
+            answers = new Map(received.message);
+            port1.close();
+          }
+        }
+        return answers;
+      },
+    };
+  }
+
   release(): void {
+    if (this.suggesting.size > 0) {
+      // Hashing is over; the thread goes once its suggestions are done.
+      this.releaseWhenDone = true;
+      this.slots.length = 0;
+      this.met = new HashSet();
+      this.fail(new Error('the hash worker was released'));
+      return;
+    }
+    this.releaseWhenDone = false;
     const worker = this.worker;
     this.worker = undefined;
     this.slots.length = 0;
@@ -128,7 +178,14 @@ export class WorkerHasher implements TextHasher {
     }
     const worker = 'code' in this.program ? new Worker(this.program.code, { eval: true }) : new Worker(this.program.file);
     worker.unref(); // never keeps the process alive
-    worker.on('message', (response: Response) => {
+    worker.on('message', (response: Response | { id: number; done: true }) => {
+      if ('done' in response) {
+        this.suggesting.delete(response.id);
+        if (this.releaseWhenDone && this.suggesting.size === 0) {
+          this.release();
+        }
+        return;
+      }
       const waiter = this.waiting.get(response.id);
       this.waiting.delete(response.id);
       if (!waiter) {
@@ -143,12 +200,14 @@ export class WorkerHasher implements TextHasher {
     worker.on('error', (e) => {
       if (this.worker === worker) {
         this.worker = undefined;
+        this.suggesting.clear(); // their answers never come: they are computed where asked for
       }
       this.fail(e);
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) {
         this.worker = undefined;
+        this.suggesting.clear();
         this.fail(new Error(`the hash worker stopped (exit code ${code})`));
       }
     });

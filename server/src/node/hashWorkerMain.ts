@@ -6,6 +6,7 @@
  */
 import { parentPort, type MessagePort } from 'worker_threads';
 import type { TextFacts } from '../corpus/source';
+import { closestAnswers } from '../common/closest';
 import { HashSet, hashFile } from '../workspace/hashing';
 
 /**
@@ -24,6 +25,20 @@ export interface Request {
   wantFacts?: boolean[];
   /** Whether the files' line maps are wanted (see `TextHasher.hash`). */
   lines: boolean;
+}
+
+/**
+ * Suggestions to compute ahead (see `TextHasher.closest`): the answers go to `port` as
+ * the entries of `closestAnswers(items, queries, limit)`; then `{ id, done: true }` to
+ * the main port, so that a release asked for meanwhile can stop the thread.
+ */
+export interface ClosestRequest {
+  kind: 'closest';
+  id: number;
+  items: string[];
+  queries: string[];
+  limit: number;
+  port: MessagePort;
 }
 
 /**
@@ -70,7 +85,16 @@ class PackedWriter {
 function serve(port: MessagePort): void {
   const met = new HashSet();
   const scratch = { hashes: new Uint32Array(0), starts: new Uint32Array(0) };
-  port.on('message', (request: Request) => {
+  port.on('message', (request: Request | ClosestRequest) => {
+    if ('kind' in request) {
+      try {
+        request.port.postMessage([...closestAnswers(request.items, request.queries, request.limit)]);
+      } finally {
+        request.port.close();
+        port.postMessage({ id: request.id, done: true });
+      }
+      return;
+    }
     try {
       const out = new PackedWriter(request.output);
       const shape: number[] = [];

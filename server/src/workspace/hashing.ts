@@ -5,6 +5,7 @@
  * verdict, the word hashes and offsets, the folded forms of new words, and (when
  * asked) the line map and the title and date the text gives, out.
  */
+import type { PendingClosest } from '../common/closest';
 import { textFacts, type TextFacts } from '../corpus/source';
 import { foldedHashAt, foldWord, hashWord, NON_ASCII, normalizeWord, wordHashes, wordHashesUtf8 } from '../corpus/tokenize';
 import { lineMap } from '../corpus/utf8';
@@ -47,8 +48,17 @@ export interface TextHasher {
    * is ready by the first batch instead of starting then. Changes no result.
    */
   prepare?(): void;
-  /** The load is over: free what hashing holds (a thread), until the next `hash`. */
+  /**
+   * The load is over: free what hashing holds (a thread), until the next `hash` (a
+   * thread computing suggestions ahead, see {@link closest}, goes once it is done).
+   */
   release?(): void;
+  /**
+   * Computes `ClosestStrings` answers (the "did you mean" suggestions) on the
+   * hasher's thread, while the caller goes on (see `ClosestStrings.ahead`); undefined
+   * when it cannot. The answers are those `closestAnswers` gives here.
+   */
+  closest?(items: readonly string[], queries: readonly string[], limit: number): PendingClosest | undefined;
 }
 
 /**

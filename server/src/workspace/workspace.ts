@@ -8,7 +8,7 @@
  * read the shared symbol table and are cheap, so they are recomputed for any note
  * whose diagnostics are asked for after a symbol change.
  */
-import { ClosestStrings } from '../common/closest';
+import { type ClosestHelper, ClosestStrings, SUGGESTIONS } from '../common/closest';
 import { LineIndex, type Span } from '../common/text';
 import { Corpus, type PrecomputedWords } from '../corpus/corpus';
 import { decodeSnapshot, encodeSnapshot } from '../corpus/snapshot';
@@ -367,6 +367,8 @@ export class Workspace implements SymbolContext {
       await this.loadAll(progress, options.deferNotes === true);
     } finally {
       this.loading = false;
+      // (Once the load is over, suggestions asked for ahead included: see suggestAhead.)
+      this.hasher?.release?.();
     }
   }
 
@@ -539,7 +541,6 @@ export class Workspace implements SymbolContext {
     if (previous) {
       this.registerBatch(previous.batch, previous.files, previous.known, await previous.hashing);
     }
-    this.hasher?.release?.();
     // Entries of the saved index that no file claimed: deleted files, changed keys.
     this.corpus.dropDetached();
     this.indexOrigin = { restored: restored !== undefined, reused: this.corpus.restoredSources, notesReused: 0 };
@@ -584,6 +585,44 @@ export class Workspace implements SymbolContext {
       this.setNote(path, open.text, open.version);
     }
     this.adoptSavedResults();
+    if (!this.indexOrigin.resultsAdopted) {
+      this.suggestAhead();
+    }
+  }
+
+  /**
+   * Has the hasher's thread compute, while this one goes on, the "did you mean"
+   * suggestions the check about to run will ask for: the closest ids of every mention
+   * of an id not defined as its kind, the closest keys of every cited key the corpus
+   * lacks (fuse.js, ~0.3 s of a 10k check). A suggestion not computed ahead, or not
+   * there yet when asked for, is computed here: the answers are the same.
+   */
+  private suggestAhead(): void {
+    const hasher = this.hasher;
+    if (!hasher?.closest) {
+      return;
+    }
+    const helper: ClosestHelper = (items, queries, limit) => hasher.closest!(items, queries, limit);
+    const unknown = { entity: new Set<string>(), event: new Set<string>() };
+    const keys = new Set<string>();
+    for (const note of this.notes.values()) {
+      for (const mention of note.ast.mentions) {
+        const type = mention.sigil === '@' ? 'entity' : 'event';
+        if (!this.lookup(mention.id).some((s) => s.type === type)) {
+          unknown[type].add(mention.id);
+        }
+      }
+      for (const key of note.citedKeys) {
+        if (!this.corpus.has(key)) {
+          keys.add(key);
+        }
+      }
+    }
+    const closest = this.closestIndexes();
+    for (const type of ['entity', 'event'] as const) {
+      closest[type].ahead([...unknown[type]], SUGGESTIONS, helper);
+    }
+    this.corpus.closestKeysAhead([...keys], SUGGESTIONS, helper);
   }
 
   /**
@@ -1596,11 +1635,15 @@ export class Workspace implements SymbolContext {
   }
 
   closestIds(id: string, type: PnoteSymbol['type'], limit: number): string[] {
+    return this.closestIndexes()[type].closest(id, limit);
+  }
+
+  private closestIndexes(): { entity: ClosestStrings; event: ClosestStrings } {
     if (!this.closest) {
       const ids = (t: PnoteSymbol['type']) => [...new Set(this.allSymbols().filter((s) => s.type === t).map((s) => s.id))].sort();
       this.closest = { entity: new ClosestStrings(ids('entity')), event: new ClosestStrings(ids('event')) };
     }
-    return this.closest[type].closest(id, limit);
+    return this.closest;
   }
 
   /** Whether source `key` contains `phrase` as a sequence of words. */
