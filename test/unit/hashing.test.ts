@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 import { textFacts } from '../../server/src/corpus/source';
 import { closestAnswers } from '../../server/src/common/closest';
@@ -223,7 +224,9 @@ describe('hashing corpus files apart from indexing', () => {
     const queries = ['00017_mistyped', items[42].slice(0, 10), 'zzz', items[7]];
     const pending = hasher.closest(items, queries, 3);
     assert.ok(pending, 'the thread takes the work');
-    hasher.release(); // the load is over: the thread goes once the suggestions are done
+    const thread = (hasher as unknown as { worker: Worker }).worker;
+    const exited = new Promise<number>((resolve) => thread.once('exit', resolve));
+    hasher.release(); // the load is over: the thread ends by itself once the suggestions are sent
     let answers = pending.take();
     for (const deadline = Date.now() + 10_000; !answers && Date.now() < deadline; answers = pending.take()) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -232,11 +235,7 @@ describe('hashing corpus files apart from indexing', () => {
     assert.deepEqual(answers!.get(queries[1])!.length, 3, 'as many as asked for');
     assert.equal(answers!.get(queries[1])![0], items[42]);
     assert.equal(pending.take(), answers, 'taken once, kept');
-    const thread = () => (hasher as unknown as { worker?: unknown }).worker;
-    for (const deadline = Date.now() + 5_000; thread() !== undefined && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    assert.equal(thread(), undefined, 'released once done');
+    assert.equal(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 5_000))]), 0, 'the thread ended');
     // Hashing starts the thread again, as after any release.
     const [hashed] = await hasher.hash([new TextEncoder().encode('Pékin a nié')], 1 << 20);
     assert.deepEqual([...hashed.hashes!], [...wordHashes('Pékin a nié').hashes]);

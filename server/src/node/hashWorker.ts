@@ -14,7 +14,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { PendingClosest } from '../common/closest';
 import { HashSet, hashFiles, type HashedFile, type TextHasher } from '../workspace/hashing';
-import type { ClosestRequest, Request, Response } from './hashWorkerMain';
+import type { ClosestRequest, ExitRequest, Request, Response } from './hashWorkerMain';
 
 declare const PNOTE_HASH_WORKER: string | undefined;
 
@@ -51,10 +51,8 @@ export class WorkerHasher implements TextHasher {
   private broken: Error | undefined;
   /** Words met by the hashing done on this thread (after a failure). */
   private met = new HashSet();
-  /** Suggestions being computed on the worker (see {@link closest}), by request id. */
-  private readonly suggesting = new Set<number>();
-  /** A release was asked for while suggestions were being computed: the worker stops once they are done. */
-  private releaseWhenDone = false;
+  /** Whether the worker was given suggestions to compute (see {@link closest}) since it started. */
+  private suggesting = false;
 
   /** `program`: the worker's code (`{ code }`, as the bundles embed it) or a script file to run. */
   constructor(private readonly program: { code: string } | { file: string }) {}
@@ -88,7 +86,6 @@ export class WorkerHasher implements TextHasher {
 
   private post(files: readonly Uint8Array[], maxBytes: number, wantFacts: readonly boolean[] | undefined, lines: boolean): Promise<{ response: Response; output: SharedArrayBuffer }> {
     const worker = this.start();
-    this.releaseWhenDone = false; // hashing again: a release asked for before is void
     const id = this.nextId++;
     const total = files.reduce((n, f) => n + f.length, 0);
     const index = this.batches++ % 2;
@@ -127,10 +124,9 @@ export class WorkerHasher implements TextHasher {
     } catch {
       return undefined;
     }
-    const id = this.nextId++;
     const { port1, port2 } = new MessageChannel();
-    const request: ClosestRequest = { kind: 'closest', id, items: [...items], queries: [...queries], limit, port: port2 };
-    this.suggesting.add(id);
+    const request: ClosestRequest = { kind: 'closest', items: [...items], queries: [...queries], limit, port: port2 };
+    this.suggesting = true;
     worker.postMessage(request, [port2]);
     let answers: Map<string, string[]> | undefined;
     return {
@@ -148,21 +144,19 @@ export class WorkerHasher implements TextHasher {
   }
 
   release(): void {
-    if (this.suggesting.size > 0) {
-      // Hashing is over; the thread goes once its suggestions are done.
-      this.releaseWhenDone = true;
-      this.slots.length = 0;
-      this.met = new HashSet();
-      this.fail(new Error('the hash worker was released'));
-      return;
-    }
-    this.releaseWhenDone = false;
     const worker = this.worker;
     this.worker = undefined;
     this.slots.length = 0;
     this.met = new HashSet();
     this.fail(new Error('the hash worker was released'));
-    void worker?.terminate().catch(() => undefined);
+    if (worker && this.suggesting) {
+      // It ends by itself once its suggestions are sent (messages are served in order):
+      // its memory is freed then, while this thread may be busy for a while.
+      worker.postMessage({ kind: 'exit' } satisfies ExitRequest);
+    } else {
+      void worker?.terminate().catch(() => undefined);
+    }
+    this.suggesting = false;
   }
 
   /** Starts the worker ahead of the first batch (see `TextHasher.prepare`); nothing once hashing left the worker. */
@@ -178,14 +172,7 @@ export class WorkerHasher implements TextHasher {
     }
     const worker = 'code' in this.program ? new Worker(this.program.code, { eval: true }) : new Worker(this.program.file);
     worker.unref(); // never keeps the process alive
-    worker.on('message', (response: Response | { id: number; done: true }) => {
-      if ('done' in response) {
-        this.suggesting.delete(response.id);
-        if (this.releaseWhenDone && this.suggesting.size === 0) {
-          this.release();
-        }
-        return;
-      }
+    worker.on('message', (response: Response) => {
       const waiter = this.waiting.get(response.id);
       this.waiting.delete(response.id);
       if (!waiter) {
@@ -200,14 +187,12 @@ export class WorkerHasher implements TextHasher {
     worker.on('error', (e) => {
       if (this.worker === worker) {
         this.worker = undefined;
-        this.suggesting.clear(); // their answers never come: they are computed where asked for
       }
       this.fail(e);
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) {
         this.worker = undefined;
-        this.suggesting.clear();
         this.fail(new Error(`the hash worker stopped (exit code ${code})`));
       }
     });

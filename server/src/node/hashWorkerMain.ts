@@ -29,16 +29,19 @@ export interface Request {
 
 /**
  * Suggestions to compute ahead (see `TextHasher.closest`): the answers go to `port` as
- * the entries of `closestAnswers(items, queries, limit)`; then `{ id, done: true }` to
- * the main port, so that a release asked for meanwhile can stop the thread.
+ * the entries of `closestAnswers(items, queries, limit)`.
  */
 export interface ClosestRequest {
   kind: 'closest';
-  id: number;
   items: string[];
   queries: string[];
   limit: number;
   port: MessagePort;
+}
+
+/** The load is over (a release): the thread ends once it has served what came before. */
+export interface ExitRequest {
+  kind: 'exit';
 }
 
 /**
@@ -85,13 +88,16 @@ class PackedWriter {
 function serve(port: MessagePort): void {
   const met = new HashSet();
   const scratch = { hashes: new Uint32Array(0), starts: new Uint32Array(0) };
-  port.on('message', (request: Request | ClosestRequest) => {
+  port.on('message', (request: Request | ClosestRequest | ExitRequest) => {
     if ('kind' in request) {
+      if (request.kind === 'exit') {
+        port.close();
+        return;
+      }
       try {
         request.port.postMessage([...closestAnswers(request.items, request.queries, request.limit)]);
       } finally {
         request.port.close();
-        port.postMessage({ id: request.id, done: true });
       }
       return;
     }
