@@ -887,7 +887,6 @@ export class Corpus {
     return runs;
   }
 
-  /** A necessary condition for an exact match: every run stands in the source's words. */
   /**
    * False when source `id` surely holds some run of `runs` nowhere: a pair of words
    * next to each other in the run is not next to each other anywhere in the source.
@@ -945,6 +944,7 @@ export class Corpus {
     return bits;
   }
 
+  /** A necessary condition for an exact match: every run stands in the source's words. */
   private holdsRuns(id: number, runs: readonly AnchoredRun[]): boolean {
     const words = this.wordIds[id];
     if (!words) {
