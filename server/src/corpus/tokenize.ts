@@ -397,8 +397,6 @@ export interface Utf8WordHashes {
   starts: Uint32Array;
   /** The line map of the text (see `corpus/utf8.ts`'s `lineMap`), when asked for. */
   lines?: Uint32Array;
-  /** The decoded text's length in UTF-16 units. */
-  textLength: number;
 }
 
 const wordDecoder = new TextDecoder();
@@ -415,8 +413,8 @@ const wordDecoder = new TextDecoder();
  * Returns undefined for bytes this reader leaves to the decoder: bytes that are not
  * valid UTF-8 (the decoder says why), and a text with a character beyond the BMP (four
  * bytes, rare: `wordHashes` handles surrogate pairs). The caller then decodes the text
- * and calls `wordHashes`: the results are the same either way (unit-tested). The
- * callbacks may have been called for the words before the place it stopped at.
+ * and calls `wordHashes`: the results are the same either way (unit-tested). `met`
+ * and `nonAscii` may have been called then for the words before the place it stopped at.
  */
 export function wordHashesUtf8(
   bytes: Uint8Array,
@@ -528,13 +526,12 @@ export function wordHashesUtf8(
     lineStarts.push(n - extra, n);
     map = Uint32Array.from(lineStarts);
   }
-  const textLength = n - extra;
   if (scratch) {
     scratch.hashes = out;
     scratch.starts = starts;
-    return { hashes: out.subarray(0, count), starts: starts.subarray(0, count), lines: map, textLength };
+    return { hashes: out.subarray(0, count), starts: starts.subarray(0, count), lines: map };
   }
-  return { hashes: out.slice(0, count), starts: starts.slice(0, count), lines: map, textLength };
+  return { hashes: out.slice(0, count), starts: starts.slice(0, count), lines: map };
 }
 
 /**
