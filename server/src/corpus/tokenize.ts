@@ -369,7 +369,12 @@ const LIGATURE_RE = /[œæß]/g;
 
 /** The hash of the folded form (`foldWord`) of the word starting at `start` of `text`: what near matching compares. */
 export function foldedHashAt(text: string, start: number): number {
-  return hashWord(foldWord(normalizeWord(text.slice(start, wordEndFrom(text, start)))));
+  return foldedHash(text.slice(start, wordEndFrom(text, start)));
+}
+
+/** The hash of the folded form of `word` (a word as the text has it, not normalised yet). */
+export function foldedHash(word: string): number {
+  return hashWord(foldWord(normalizeWord(word)));
 }
 
 /**

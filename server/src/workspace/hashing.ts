@@ -7,7 +7,7 @@
  */
 import type { PendingClosest } from '../common/closest';
 import { textFacts, type TextFacts } from '../corpus/source';
-import { foldedHashAt, foldWord, hashWord, NON_ASCII, normalizeWord, wordHashes, wordHashesUtf8 } from '../corpus/tokenize';
+import { foldedHash, foldedHashAt, NON_ASCII, wordHashes, wordHashesUtf8 } from '../corpus/tokenize';
 import { lineMap } from '../corpus/utf8';
 import { bytesProblem, decodeText } from './decode';
 
@@ -171,7 +171,7 @@ export function hashFile(bytes: Uint8Array, maxBytes: number, met: HashSet, scra
     return { bytes, problem };
   }
   const folds: number[] = [];
-  const read = wordHashesUtf8(bytes, scratch, met, (h, word) => folds.push(h, hashWord(foldWord(normalizeWord(wordDecoder.decode(word))))), wantLines);
+  const read = wordHashesUtf8(bytes, scratch, met, (h, word) => folds.push(h, foldedHash(wordDecoder.decode(word))), wantLines);
   if (read !== undefined) {
     return { bytes, hashes: read.hashes, starts: read.starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(wordDecoder.decode(bytes)) : undefined, lines: read.lines };
   }
