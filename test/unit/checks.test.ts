@@ -6,7 +6,8 @@ import { NodeFileSystem } from '../../server/src/node/nodeFs';
 import type { ConfigSettings } from '../../server/src/workspace/config';
 import { MemoryFileSystem, type WorkspaceFileSystem } from '../../server/src/workspace/fs';
 import { createLanguageService } from '../../server/src/service';
-import { CORPUS, codesOf, workspaceOf } from './helpers';
+import { Corpus } from '../../server/src/corpus/corpus';
+import { CORPUS, codesOf, countingCalls, workspaceOf } from './helpers';
 
 /** Delegates to `fs`, recording every path the service asks about (stat, realpath, listing) or reads. */
 function recording(fs: WorkspaceFileSystem): { fs: WorkspaceFileSystem; asked: string[]; read: string[] } {
@@ -117,6 +118,56 @@ describe('checks', () => {
       assert.deepEqual((await check('«Pekin a nié ces accusations» [@a].\n')).map((c) => c[0]), ['quote-mismatch']);
       assert.deepEqual((await check('«à partir du 21 septembre 2020» [@b].\n')).map((c) => c[0]), ['quote-mismatch']);
       assert.deepEqual((await check('«Le programme compte six volets» [@a].\n')).map((c) => c[0]), ['quote-mismatch']);
+    });
+
+    it('checks a whole workspace with its whole-corpus searches made together: the diagnostics of quotations judged one by one', async () => {
+      // 30 sources, lines of common words with a few words of their own; a note quoting
+      // them 400 times: where cited, from another source, altered, and uncited.
+      const common = ['le', 'ministre', 'a', 'dit', 'que', 'les', 'mesures', 'de', 'la', 'sécurité', 'et', 'du', 'réseau'];
+      let x = 7;
+      const next = (n: number) => {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        return x % n;
+      };
+      const files: Record<string, string> = {};
+      const lines: string[][] = [];
+      for (let i = 0; i < 30; i++) {
+        const own: string[] = [];
+        for (let l = 0; l < 12; l++) {
+          const words = Array.from({ length: 12 }, (_, k) => (l % 3 === 0 || k % 5 !== 2 ? common[next(common.length)] : `mot${i}x${l}x${k}`));
+          own.push(words.join(' '));
+        }
+        lines.push(own);
+        files[`corpus/s${i}.txt`] = own.join('\n') + '\n';
+      }
+      const quotations: string[] = [];
+      for (let n = 0; n < 400; n++) {
+        const i = next(30);
+        const words = lines[i][next(12)].split(' ');
+        const from = next(6);
+        const quote = words.slice(from, from + 4 + next(3));
+        const kind = n % 5;
+        if (kind === 2 || kind === 4) {
+          quote[next(quote.length)] = 'autre';
+        }
+        const cited = kind === 1 || kind === 4 ? (i + 1) % 30 : i;
+        quotations.push(kind === 3 ? `«${quote.join(' ')}».` : `«${quote.join(' ')}» [@s${cited}].`);
+      }
+      files['notes/n.pnote'] = quotations.join('\n\n') + '\n';
+      const alone = await workspaceOf(files);
+      const expected = alone.service.diagnostics('notes/n.pnote');
+      const together = await workspaceOf(files);
+      const all = await countingCalls(Corpus.prototype, 'searchAhead', (calls) => {
+        const found = together.service.allDiagnostics();
+        assert.equal(calls(), 1);
+        return found;
+      });
+      assert.deepEqual(all.find((f) => f.path === 'notes/n.pnote')?.diagnostics, expected);
+      const codes = new Set(expected.map((d) => d.code));
+      for (const code of ['quote-wrong-source', 'quote-mismatch', 'uncited-quote']) {
+        assert.ok(codes.has(code), code);
+      }
+      assert.ok(expected.some((d) => d.code === 'uncited-quote' && /stands in s\d+/.test(d.message)));
     });
 
     it('reports quote-wrong-source, which wins over a near match, with a fix citing the right source', async () => {

@@ -378,4 +378,76 @@ describe('corpus/corpus limit', () => {
     check();
     assert.ok(keysOf(c.findExactAnywhere(parseQuote('dit que les mesures'))).includes('s150'));
   });
+
+  it('searchAhead finds the very answers of searches made alone, before and after sources change', () => {
+    // 700 sources of 14 common words (every pair of them in more sources than
+    // searchAhead keeps a pair for), a few holding rarer words: quotations of common
+    // words only, of rare ones, with omissions, insertions, and altered.
+    const common = ['il', 'a', 'dit', 'que', 'les', 'de', 'la', 'et', 'le', 'en', 'un', 'pour', 'sur', 'au'];
+    const rare = ['mesures', 'fermeté', 'applications', 'chinoises', 'réseau', 'propre'];
+    let x = 11;
+    const next = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    const text = (i: number) => {
+      const words: string[] = [];
+      for (let k = 0; k < 40; k++) {
+        words.push(i % 23 === 5 && k % 9 === 4 ? rare[next(rare.length)] : common[next(common.length)]);
+      }
+      return words.join(' ');
+    };
+    const texts = new Map<string, string>();
+    const c = new Corpus();
+    const put = (key: string, body: string | undefined) => {
+      if (body === undefined) {
+        texts.delete(key);
+        c.remove(key);
+      } else {
+        texts.set(key, body);
+        c.add(createSource(key, `corpus/${key}.txt`, body, 'lines'));
+      }
+    };
+    for (let i = 0; i < 700; i++) {
+      put(`s${String(i).padStart(3, '0')}`, text(i));
+    }
+    // Quotations: pieces of sources as they stand (found), and the same altered.
+    const queries: string[] = [];
+    const bodies = [...texts.values()];
+    for (let n = 0; n < 120; n++) {
+      const words = bodies[next(bodies.length)].split(' ');
+      const from = next(words.length - 8);
+      const piece = words.slice(from, from + 3 + next(5));
+      const kind = n % 6;
+      if (kind === 1) {
+        piece[next(piece.length)] = common[next(common.length)]; // altered (or, by chance, the same)
+      } else if (kind === 2) {
+        queries.push(`${piece.join(' ')} […] ${words.slice(from + 10, from + 13).join(' ')}`);
+        continue;
+      } else if (kind === 3) {
+        piece.splice(1, 0, '[sic]');
+      }
+      queries.push(piece.join(' '));
+    }
+    queries.push('mesures', 'il a dit', 'fermeté de la', 'que que que que');
+    const expected = (q: ReturnType<typeof parseQuote>) => [...texts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, body]) => findExact(createSource(key, `corpus/${key}.txt`, body, 'lines'), q)).flat();
+    const check = (label: string) => {
+      const patterns = queries.map((q) => parseQuote(q));
+      const alone = patterns.map((q) => c.findExactAnywhere(q));
+      c.searchAhead(patterns);
+      patterns.forEach((q, i) => {
+        assert.deepEqual(c.findExactAnywhere(q), alone[i], `${label}: ${queries[i]}`);
+        assert.deepEqual(alone[i], expected(q), `${label}: ${queries[i]}`);
+      });
+    };
+    check('first');
+    assert.ok(queries.filter((q) => c.findExactAnywhere(parseQuote(q)).length > 0).length > 60, 'most quotations stand somewhere');
+    // Sources added, replaced and removed after a search ahead: its lists are not used again.
+    const quoted = queries[0];
+    put('s900', `au début ${quoted} à la fin`);
+    put('s100', text(100_001));
+    put('s205', undefined);
+    check('after changes');
+    assert.ok(keysOf(c.findExactAnywhere(parseQuote(quoted))).includes('s900'));
+  });
 });

@@ -53,10 +53,24 @@ export function describeMatch(source: SourceInfo, span: Span): string {
  * locator, exact in another source, near in a cited source, not found.
  */
 export function judgeQuotation(corpus: Corpus, pattern: QuotePattern, items: readonly CitationItem[]): QuoteVerdict {
+  const first = judgeInCited(corpus, pattern, items);
+  return 'verdict' in first ? first.verdict : judgeElsewhere(corpus, pattern, first.cited);
+}
+
+/** A quotation's cited sources that the corpus holds, with their locators' spans. */
+export type CitedSources = Array<{ item: CitationItem; source: SourceInfo; within?: Span }>;
+
+/**
+ * The first steps of {@link judgeQuotation}: its verdict when the quotation has nothing
+ * to judge or stands in a cited source; otherwise the cited sources, for
+ * {@link judgeElsewhere} (a whole-workspace check runs the two steps apart, so that the
+ * whole-corpus searches of the second are made together: `Corpus.searchAhead`).
+ */
+export function judgeInCited(corpus: Corpus, pattern: QuotePattern, items: readonly CitationItem[]): { verdict: QuoteVerdict } | { cited: CitedSources } {
   if (pattern.wordCount === 0) {
-    return { kind: 'unchecked' };
+    return { verdict: { kind: 'unchecked' } };
   }
-  const cited: Array<{ item: CitationItem; source: SourceInfo; within?: Span }> = [];
+  const cited: CitedSources = [];
   for (const item of items) {
     const source = corpus.get(item.key);
     if (source) {
@@ -64,26 +78,27 @@ export function judgeQuotation(corpus: Corpus, pattern: QuotePattern, items: rea
     }
   }
   if (cited.length === 0) {
-    return { kind: 'unchecked' };
+    return { verdict: { kind: 'unchecked' } };
   }
-  /** The first exact match, on word ids when the quotation allows it (no tokenising). */
-  const exact = (source: SourceInfo, within?: Span) => {
-    return (corpus.quickExact(source.key, pattern, within) ?? findExact(source, pattern, within))[0];
-  };
   for (const { item, source, within } of cited) {
-    const match = exact(source, within);
+    const match = exactIn(corpus, pattern, source, within);
     if (match) {
-      return { kind: 'exact', item, source, match };
+      return { verdict: { kind: 'exact', item, source, match } };
     }
   }
   for (const { item, source, within } of cited) {
     if (item.locator && within) {
-      const match = exact(source);
+      const match = exactIn(corpus, pattern, source);
       if (match) {
-        return { kind: 'outside-locator', item: item as CitationItem & { locator: Locator }, source, match };
+        return { verdict: { kind: 'outside-locator', item: item as CitationItem & { locator: Locator }, source, match } };
       }
     }
   }
+  return { cited };
+}
+
+/** The rest of {@link judgeQuotation}, for a quotation that stands in none of its `cited` sources (see {@link judgeInCited}). */
+export function judgeElsewhere(corpus: Corpus, pattern: QuotePattern, cited: CitedSources): QuoteVerdict {
   const elsewhere = corpus.findExactAnywhere(pattern, new Set(cited.map((c) => c.source.key)), 1)[0];
   if (elsewhere) {
     const source = corpus.get(elsewhere.key);
@@ -104,6 +119,11 @@ export function judgeQuotation(corpus: Corpus, pattern: QuotePattern, items: rea
     return { kind: 'mismatch', ...best };
   }
   return { kind: 'not-found', items: cited.map((c) => c.item) };
+}
+
+/** The first exact match in `source` (inside `within`), on word ids when the quotation allows it (no tokenising). */
+function exactIn(corpus: Corpus, pattern: QuotePattern, source: SourceInfo, within?: Span): SourceMatch | undefined {
+  return (corpus.quickExact(source.key, pattern, within) ?? findExact(source, pattern, within))[0];
 }
 
 function quoteList(keys: string[]): string {
