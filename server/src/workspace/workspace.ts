@@ -1811,11 +1811,9 @@ export class Workspace implements SymbolContext {
     // elsewhere in the corpus, their whole-corpus searches made together (with those
     // of the uncited quotations, which the notes' checks make next: Corpus.searchAhead).
     const rest: Array<{ text: string; items: readonly CitationItem[]; pattern: QuotePattern; cited: CitedSources }> = [];
-    const waiting = new Set<string>();
     for (const key of [...byKey.keys()].sort()) {
       for (const { text, items } of byKey.get(key)!) {
-        const id = `${citationKey(items)}\u0000${text}`;
-        if (waiting.has(id) || this.knownVerdict(text, items)) {
+        if (this.knownVerdict(text, items)) {
           continue;
         }
         const pattern = parseQuote(text);
@@ -1823,7 +1821,6 @@ export class Workspace implements SymbolContext {
         if ('verdict' in first) {
           this.keepVerdict(text, items, first.verdict);
         } else {
-          waiting.add(id);
           rest.push({ text, items, pattern, cited: first.cited });
         }
       }
@@ -1832,7 +1829,10 @@ export class Workspace implements SymbolContext {
       this.corpus.searchAhead([...rest.map((r) => r.pattern), ...uncited.map((text) => parseQuote(text))]);
     }
     for (const { text, items, pattern, cited } of rest) {
-      this.keepVerdict(text, items, judgeElsewhere(this.corpus, pattern, cited));
+      // (A quotation and citation met twice in the first round is judged once.)
+      if (!this.knownVerdict(text, items)) {
+        this.keepVerdict(text, items, judgeElsewhere(this.corpus, pattern, cited));
+      }
     }
   }
 
