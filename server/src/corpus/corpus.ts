@@ -409,8 +409,6 @@ export class Corpus {
    * by coded quotation ({@link codedKey}); cleared whenever a source is added or dropped.
    */
   private readonly searchedAhead = new Map<string, number[]>();
-  /** Quotations as coded ({@link codePattern}: a quotation is judged by several searches); renewed whenever a source is added or dropped. */
-  private coded = new WeakMap<QuotePattern, CodedPattern | null>();
   private postingsMemoSize = 0;
   /** Entries of a restored snapshot that no source claimed yet, by key. */
   private readonly detached = new Map<string, { id: number; tag: string }>();
@@ -542,7 +540,6 @@ export class Corpus {
     this.changedSinceSnapshot = true;
     this.postingsMemo.clear();
     this.searchedAhead.clear();
-    this.coded = new WeakMap();
     const id = this.sources.length;
     this.sources.push(source);
     this.tags[id] = tag;
@@ -600,7 +597,6 @@ export class Corpus {
     }
     this.postingsMemo.clear();
     this.searchedAhead.clear();
-    this.coded = new WeakMap();
   }
 
   /** Whether some sources wait for their postings (see {@link deferPostings}). */
@@ -655,7 +651,6 @@ export class Corpus {
     this.changedSinceSnapshot = true;
     this.postingsMemo.clear();
     this.searchedAhead.clear();
-    this.coded = new WeakMap();
     // A source not posted yet counted in no document frequency.
     const posted = !this.unposted?.delete(id);
     const stamp = this.nextStamp(this.vocabSize);
@@ -1167,16 +1162,6 @@ export class Corpus {
 
   /** The quotation as vocabulary ids (its one run of words, or its pieces); undefined when a word is in no source. */
   private codePattern(pattern: QuotePattern): CodedPattern | undefined {
-    let coded = this.coded.get(pattern);
-    if (coded === undefined) {
-      coded = this.codeAnew(pattern) ?? null;
-      this.coded.set(pattern, coded);
-    }
-    return coded ?? undefined;
-  }
-
-  /** {@link codePattern} without its memo. */
-  private codeAnew(pattern: QuotePattern): CodedPattern | undefined {
     const trimmed = trimmedPieces(pattern);
     if (trimmed.length === 1 && trimmed[0].every((t) => t.kind === 'word')) {
       // One run of words (most quotations, every name): its ids, no token objects.
@@ -1570,8 +1555,6 @@ export class Corpus {
       this.postingsMemoSize += out.length;
       if (this.postingsMemoSize > MAX_MEMO_POSTINGS) {
         this.postingsMemo.clear();
-    this.searchedAhead.clear();
-    this.coded = new WeakMap();
         this.postingsMemoSize = out.length;
       }
       this.postingsMemo.set(w, out);
