@@ -912,18 +912,24 @@ export class Corpus {
    * than the postings of its rarest words, which a quotation of common words only
    * shares with thousands of sources (each then checked on its word-pair filter,
    * made on first need): at 10k, the check's 2,141 searches took ~0.45 s of a cold
-   * check alone; the pass takes 0.1–0.15 s and the searches after it ~30 ms.
+   * check alone; the pass takes 0.1–0.25 s and the searches after it ~30 ms.
    * The answers do not change (every candidate is verified as any other); kept until
    * a source is added or dropped. A quotation without two words in a row, or whose
-   * pairs are all in more than {@link AHEAD_MOST_SOURCES} sources, is searched as before.
+   * pairs are all in more than {@link AHEAD_MOST_SOURCES} sources (or a sixteenth of
+   * them, when more), is searched as before.
    */
   searchAhead(patterns: readonly QuotePattern[]): void {
     const df = this.df;
+    // A pair found in more sources than this narrows little: it is dropped (its hash no
+    // longer looked up once its chain has no other pair), and left out of the intersections.
+    const most = Math.max(AHEAD_MOST_SOURCES, this.byKey.size >>> 4);
     // The pairs looked for (see scanPairs, which runs once per word of the corpus):
-    // their words, the sources found holding each (ascending), chained by hash.
+    // their words, the sources found holding each (ascending) and the last of them,
+    // chained by hash.
     const pairA: number[] = [];
     const pairB: number[] = [];
     const sources: Array<number[] | undefined> = [];
+    const last: number[] = [];
     const head = new Int32Array(1 << 16).fill(-1);
     const next: number[] = [];
     const bits = new Uint32Array(1 << 11); // which hashes have a pair (8 KB: stays in the L1 cache)
@@ -945,14 +951,13 @@ export class Corpus {
       return p;
     };
     const searches = new Map<string, number[]>();
-    const last: number[] = [];
     for (const pattern of patterns) {
       const coded = this.codePattern(pattern);
       const key = coded && codedKey(coded);
       if (!coded || !key || searches.has(key) || this.searchedAhead.has(key)) {
         continue;
       }
-      // Its rarest pairs by their words' document frequencies (the rarer word first).
+      // Its rarest pairs, by the document frequency of the commoner of their two words, then of the other.
       const ranked: Array<{ a: number; b: number; cost: number }> = [];
       for (const run of coded.run ? [coded.run] : this.longestRuns(coded.pieces)) {
         for (let i = 1; i < run.ids.length; i++) {
@@ -965,16 +970,13 @@ export class Corpus {
         // More pairs only when the rarest has common words (each pair looked for costs
         // the scan a lookup wherever it stands, a common one often).
         ranked.sort((x, y) => x.cost - y.cost);
-        const count = ranked[0].cost >= (AHEAD_MOST_SOURCES + 1) * 0x10000 ? AHEAD_PAIRS : 1;
+        const count = ranked[0].cost >= (most + 1) * 0x10000 ? AHEAD_PAIRS : 1;
         searches.set(key, ranked.slice(0, count).map((r) => pairOf(r.a, r.b)));
       }
     }
     if (searches.size === 0) {
       return;
     }
-    // A pair found in more sources than this narrows little: it is dropped (its hash no
-    // longer looked up once its chain has no other pair), and left out of the intersections.
-    const most = Math.max(AHEAD_MOST_SOURCES, this.byKey.size >>> 4);
     for (let id = 0; id < this.sources.length; id++) {
       const words = this.sources[id] ? this.wordIds[id] : undefined;
       if (words) {
