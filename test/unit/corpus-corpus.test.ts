@@ -31,19 +31,6 @@ function fillerText(seed: number, words: number): string {
 const keysOf = (matches: { key: string }[]): string[] => [...new Set(matches.map((m) => m.key))];
 
 describe('corpus/corpus', () => {
-  it('expectWords is a hint only: sized tables, or none when too large to allocate, index the same', () => {
-    const snapshot = (c: Corpus) => JSON.stringify(c.snapshot(), (_, v: unknown) => (ArrayBuffer.isView(v) ? [...(v as Uint32Array)] : v));
-    const plain = fixtureCorpus();
-    for (const words of [0, 1_000_000, 2 ** 40]) {
-      const c = new Corpus();
-      c.expectWords(words); // 2^40 words cannot be allocated: ignored, not thrown
-      for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.txt')).sort()) {
-        c.add(createSource(file.replace(/\.txt$/, ''), `corpus/${file}`, readFileSync(join(FIXTURES, file), 'utf8'), 'lines'));
-      }
-      assert.equal(snapshot(c), snapshot(plain), `expectWords(${words})`);
-    }
-  });
-
   it('holds sources by key', () => {
     const c = fixtureCorpus();
     assert.equal(c.size, 5);

@@ -55,53 +55,35 @@ const RARE_WORDS = 8;
 const PAIR_FILTER_CANDIDATES = 64;
 
 
-/** Growable Int32/Uint32 column. */
+/** A Uint32 column: `data`, of which the first `length` values are used. */
 class Column {
   data: Uint32Array;
   length = 0;
   constructor(capacity = 1024) {
     this.data = new Uint32Array(capacity);
   }
-  push(v: number): number {
-    if (this.length === this.data.length) {
-      const next = new Uint32Array(Math.ceil(this.data.length * 1.5) + 16);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length] = v;
-    return this.length++;
-  }
-  clear(): void {
-    this.length = 0;
-  }
-  /** Appends `n` slots (to be filled through `data`); returns the index of the first. */
-  reserve(n: number): number {
-    const first = this.length;
-    if (first + n > this.data.length) {
-      const next = new Uint32Array(Math.max(first + n, Math.ceil(this.data.length * 1.5) + 16));
-      next.set(this.data.subarray(0, first));
-      this.data = next;
-    }
-    this.length += n;
-    return first;
-  }
-  /**
-   * Makes room for `capacity` values at once (not grown by halves and copied as
-   * values come). A large typed array is zeroed lazily by the system: pages never
-   * written cost no memory, so over-estimating is cheap.
-   */
-  ensure(capacity: number): void {
-    if (capacity > this.data.length) {
-      const next = new Uint32Array(capacity);
-      next.set(this.data.subarray(0, this.length));
-      this.data = next;
-    }
-  }
 
   /** Takes `data` as the column's content (no copy). */
   restore(data: Uint32Array): void {
     this.data = data;
     this.length = data.length;
+  }
+}
+
+/**
+ * Puts source `id` in the room of each distinct word of its `words` (in the order they
+ * first stand there), at `cursor[w]` in `out`, short of `end[w]` (see `Corpus.cluster`).
+ * A function of its own: its tables are locals, not variables a closure shares.
+ */
+function placeSource(id: number, words: WordIds, wordStamp: Uint32Array, stamp: number, cursor: Uint32Array, end: Uint32Array, out: Uint32Array): void {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (wordStamp[w] !== stamp) {
+      wordStamp[w] = stamp;
+      if (cursor[w] < end[w + 1]) {
+        out[cursor[w]++] = id;
+      }
+    }
   }
 }
 
@@ -424,13 +406,15 @@ export class Corpus {
   private foldOf: Uint32Array = new Uint32Array(1024);
   // Word postings: a node per (source, distinct word). The first `clusteredNodes`
   // nodes are grouped by word (word w's are `postStart[w]` to `postStart[w + 1]`, in
-  // the order their sources were added), so a word's sources are read in one run;
-  // the nodes added since (the tail) are in the order they came, with their word in
-  // `tailWord`, and are grouped with the others (see cluster) once they are many: a
-  // load adds every node to the tail, and groups them all at its first search.
+  // the order their sources were added), so a word's sources are read in one run.
+  // The sources posted since (the tail, in the order they came) have no nodes yet:
+  // their distinct words are read again off their word ids when they are grouped
+  // with the others (see cluster), once they hold many nodes (`tailNodes`): a load
+  // posts every source to the tail, and groups them all at its first search.
   private postStart: Uint32Array = new Uint32Array(1);
   private readonly nodeSource = new Column(1 << 16);
-  private readonly tailWord = new Column(1 << 10);
+  private tailSources: number[] = [];
+  private tailNodes = 0;
   private clusteredNodes = 0;
   private deadNodes = 0;
   private liveNodes = 0;
@@ -441,9 +425,8 @@ export class Corpus {
   private epoch = 0;
   /** Sources without postings yet (see {@link deferPostings}); undefined: sources are posted as they are added. */
   private unposted?: Set<number>;
-  /** Scratch of {@link internWords} and of {@link post} (a source's distinct words). */
+  /** Scratch of {@link internWords}. */
   private idScratch = new Uint32Array(1 << 14);
-  private distinctScratch = new Uint32Array(1 << 14);
   /** Scratch: per word id, the stamp of the last source that counted it. */
   private wordStamp = new Uint32Array(1024);
   private stampValue = 0;
@@ -460,21 +443,6 @@ export class Corpus {
 
   get size(): number {
     return this.byKey.size;
-  }
-
-  /**
-   * A hint before adding sources holding about `words` words in all: the posting
-   * tables are made that large at once (see `Column.ensure`), so that they are not
-   * grown and copied (each copy needs the old and the new array at once).
-   */
-  expectWords(words: number): void {
-    const wordNodes = Math.ceil(words * 0.7);
-    try {
-      this.nodeSource.ensure(this.nodeSource.length + wordNodes);
-      this.tailWord.ensure(this.tailWord.length + wordNodes);
-    } catch {
-      // Only a hint: an estimate too large to allocate leaves the tables to grow as they fill.
-    }
   }
 
   /** The keys, in the order their sources were added (a fresh array). */
@@ -604,32 +572,27 @@ export class Corpus {
     return this.unposted !== undefined;
   }
 
-  /** Source `id`'s word postings and document frequencies, from its word ids. */
+  /**
+   * Source `id`'s document frequencies, counted from its word ids, and its word
+   * postings: it joins the tail (its nodes are made when the tail is grouped, see
+   * {@link cluster}).
+   */
   private post(id: number, ids: WordIds): void {
-    // Word postings, once per distinct word: the distinct words first (tables in
-    // locals: this loop runs once per word of the corpus), then their nodes at once.
+    // Once per distinct word (tables in locals: this loop runs once per word of the corpus).
     const stamp = this.nextStamp(this.vocabSize);
     const wordStamp = this.wordStamp;
     const df = this.df;
-    const distinct = (this.distinctScratch = atLeast(this.distinctScratch, ids.length));
     let k = 0;
     for (let i = 0; i < ids.length; i++) {
       const w = ids[i];
       if (wordStamp[w] !== stamp) {
         wordStamp[w] = stamp;
         df[w]++;
-        distinct[k++] = w;
+        k++;
       }
     }
-    const firstNode = this.nodeSource.reserve(k);
-    const firstTail = this.tailWord.reserve(k);
-    const nodeSource = this.nodeSource.data;
-    const tailWord = this.tailWord.data;
-    for (let j = 0; j < k; j++) {
-      const w = distinct[j];
-      nodeSource[firstNode + j] = id;
-      tailWord[firstTail + j] = w;
-    }
+    this.tailSources.push(id);
+    this.tailNodes += k;
     this.nodeCounts[id] = k;
     this.liveNodes += k;
   }
@@ -1484,7 +1447,7 @@ export class Corpus {
 
   /** Whether every word-posting node is grouped by word and of a live source (then a word's postings are a view, see {@link wordPostings}). */
   private postingsGrouped(): boolean {
-    return this.tailWord.length === 0 && this.deadNodes === 0 && this.detached.size === 0;
+    return this.tailSources.length === 0 && this.deadNodes === 0 && this.detached.size === 0;
   }
 
   /** The ids of the live sources, ascending. */
@@ -1521,7 +1484,7 @@ export class Corpus {
    * common words are asked for again and again).
    */
   private wordPostings(w: number): ArrayLike<number> {
-    if (this.tailWord.length > MAX_TAIL_NODES) {
+    if (this.tailNodes > MAX_TAIL_NODES) {
       this.cluster();
     }
     if (this.postingsGrouped() && w + 1 < this.postStart.length) {
@@ -1543,14 +1506,11 @@ export class Corpus {
         }
       }
     }
-    // The tail, a few nodes since the last grouping: scanned.
-    const tailWord = this.tailWord.data;
-    for (let t = 0; t < this.tailWord.length; t++) {
-      if (tailWord[t] === w) {
-        const id = src[this.clusteredNodes + t];
-        if (this.sources[id]) {
-          out.push(id);
-        }
+    // The tail, a few sources posted since the last grouping: their word ids scanned.
+    for (const id of this.tailSources) {
+      const words = this.wordIds[id];
+      if (this.sources[id] && words && words.indexOf(w) >= 0) {
+        out.push(id);
       }
     }
     if (out.length >= 64) {
@@ -1566,19 +1526,17 @@ export class Corpus {
 
   /**
    * Groups every node by word (a counting sort: the nodes of each word in the order
-   * they were added), leaving out those of dropped sources. Linear in the nodes; the
-   * one array allocated is the new node table.
+   * they were added), leaving out those of dropped sources: the grouped nodes kept,
+   * then those of the tail's sources, made from their word ids. Linear in the nodes
+   * and the tail's words; the one array allocated is the new node table.
    */
   private cluster(): void {
-    if (this.tailWord.length === 0 && this.deadNodes === 0 && this.postStart.length === this.vocabSize + 1) {
+    if (this.tailSources.length === 0 && this.deadNodes === 0 && this.postStart.length === this.vocabSize + 1) {
       return;
     }
     const vocab = this.vocabSize;
     const oldStart = this.postStart;
-    const oldClustered = this.clusteredNodes;
     const src = this.nodeSource.data;
-    const tailWord = this.tailWord.data;
-    const tail = this.tailWord.length;
     // A node is live while its source's nodes count (a restored source not attached yet
     // included); with no dead node, all are (the usual case: a load's nodes, at its first search).
     const counts = this.nodeCounts;
@@ -1607,18 +1565,19 @@ export class Corpus {
         }
       }
     }
-    for (let t = 0; t < tail; t++) {
-      const id = src[oldClustered + t];
-      if (all || counts[id] > 0) {
-        put(tailWord[t], id);
+    for (const id of this.tailSources) {
+      const words = this.wordIds[id];
+      if (words && (all || counts[id] > 0)) {
+        const stamp = this.nextStamp(vocab); // (before the table is read: it may grow)
+        placeSource(id, words, this.wordStamp, stamp, cursor, start, out);
       }
     }
     this.postStart = start;
     this.nodeSource.restore(out.subarray(0, live));
     this.nodeSource.data = out;
     this.clusteredNodes = live;
-    this.tailWord.clear();
-    this.tailWord.data = new Uint32Array(1 << 10); // the load's tail, freed
+    this.tailSources = [];
+    this.tailNodes = 0;
     this.liveNodes = live;
     this.deadNodes = 0;
   }

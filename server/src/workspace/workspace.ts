@@ -529,14 +529,6 @@ export class Workspace implements SymbolContext {
           }
         }
       }
-      if (from === 0) {
-        // The posting tables sized for the whole corpus at once, from the first batch's bytes (~8 bytes a word).
-        let bytes = 0;
-        for (const read of files.values()) {
-          bytes += read.bytes instanceof Uint8Array ? read.bytes.length : 0;
-        }
-        this.corpus.expectWords(Math.ceil(((bytes / Math.max(1, batch.length)) * sourcePaths.length) / 6));
-      }
       const hashing = this.hasher ? this.hashBatch(batch, files, known) : undefined;
       if (previous) {
         this.registerBatch(previous.batch, previous.files, previous.known, await previous.hashing);
