@@ -444,4 +444,48 @@ describe('corpus/corpus limit', () => {
     assert.ok(keysOf(c.findExactAnywhere(parseQuote(quoted))).includes('s900'));
     assert.deepEqual(keysOf(c.findExactAnywhere(patterns[queries.indexOf('au début de')])), ['s900'], 'the same quotation, asked again');
   });
+
+  it('groups each word’s postings: its live sources in the order they were added, after a load, drops, later adds and a restore', () => {
+    // The naive grouping, from the sources' words, against the saved tables.
+    const check = (c: Corpus, label: string) => {
+      const snap = c.snapshot();
+      const internal = c as unknown as { sources: unknown[]; wordIds: ArrayLike<number>[] };
+      const lists: number[][] = Array.from({ length: snap.vocabSize }, () => []);
+      for (let id = 0; id < internal.sources.length; id++) {
+        if (internal.sources[id]) {
+          for (const w of new Set(Array.from(internal.wordIds[id]))) {
+            lists[w].push(id);
+          }
+        }
+      }
+      const { postStart, postSource } = snap.tables;
+      for (let w = 0; w < snap.vocabSize; w++) {
+        assert.deepEqual(Array.from(postSource.subarray(postStart[w], postStart[w + 1])), lists[w], `${label}: word ${w}`);
+      }
+    };
+    const add = (c: Corpus, key: string, seed: number) => c.add(createSource(key, `corpus/${key}.txt`, fillerText(seed, 30 + (seed % 50)), 'lines'), `tag-${key}`);
+    const c = new Corpus();
+    for (let i = 0; i < 200; i++) {
+      add(c, `a${i}`, i);
+    }
+    check(c, 'a load (all in the tail)');
+    for (let i = 0; i < 200; i += 7) {
+      c.remove(`a${i}`);
+    }
+    for (let i = 0; i < 40; i++) {
+      add(c, `b${i}`, 1000 + i);
+    }
+    add(c, 'a3', 5000); // replaced: a new id
+    check(c, 'drops and later adds');
+    const restored = Corpus.restore(structuredClone(c.snapshot()))!;
+    for (const key of c.keys()) {
+      restored.add(c.get(key)!, `tag-${key}`); // reattached as they are
+    }
+    for (let i = 0; i < 30; i++) {
+      add(restored, `c${i}`, 2000 + i);
+    }
+    restored.remove('b5');
+    check(restored, 'a restore, then adds and a drop');
+  });
 });
+
