@@ -72,7 +72,8 @@ class Column {
 
 /**
  * Puts source `id` in the room of each distinct word of its `words` (in the order they
- * first stand there), at `cursor[w]` in `out`, short of `end[w]` (see `Corpus.cluster`).
+ * first stand there), at `cursor[w]` in `out`, short of `end[w + 1]`, where the next
+ * word's room starts (see `Corpus.cluster`).
  * A function of its own: its tables are locals, not variables a closure shares.
  */
 function placeSource(id: number, words: WordIds, wordStamp: Uint32Array, stamp: number, cursor: Uint32Array, end: Uint32Array, out: Uint32Array): void {
