@@ -57,11 +57,8 @@ const PAIR_FILTER_CANDIDATES = 64;
 
 /** A Uint32 column: `data`, of which the first `length` values are used. */
 class Column {
-  data: Uint32Array;
+  data: Uint32Array = new Uint32Array(0);
   length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Uint32Array(capacity);
-  }
 
   /** Takes `data` as the column's content (no copy). */
   restore(data: Uint32Array): void {
@@ -260,9 +257,9 @@ function intersectAscending(lists: readonly number[][]): number[] {
   return kept;
 }
 
-/** A 16-bit hash of two word ids next to each other (for `Corpus.searchAhead`: a few operations a word of the corpus). */
+/** A 16-bit hash of two word ids next to each other (for `Corpus.searchAhead`): the top of {@link pairHash}. */
 function aheadHash(a: number, b: number): number {
-  return Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b) >>> 16;
+  return pairHash(a, b) >>> 16;
 }
 
 /** A hash of two word ids next to each other (for the word-pair filters). */
@@ -413,7 +410,7 @@ export class Corpus {
   // with the others (see cluster), once they hold many nodes (`tailNodes`): a load
   // posts every source to the tail, and groups them all at its first search.
   private postStart: Uint32Array = new Uint32Array(1);
-  private readonly nodeSource = new Column(1 << 16);
+  private readonly nodeSource = new Column();
   private tailSources: number[] = [];
   private tailNodes = 0;
   private clusteredNodes = 0;
