@@ -71,8 +71,9 @@ export interface LanguageService {
    * The same work in pieces, the quickest and most needed first: the completion index
    * of entities, that of events, the hover counts of each entity the notes mention, then
    * the completion index of the sources, 1,000 sources a piece (~0.45 s in all at 10,000
-   * sources; no piece over ~50 ms); only what is not built yet (none when the symbols
-   * and the corpus are as when it was). A host runs one at a time, answering the
+   * sources; no piece over ~50 ms), then the corpus's word postings grouped (~0.1 s at
+   * 10,000 sources, once after a load); only what is not built yet (none when the
+   * symbols and the corpus are as when it was). A host runs one at a time, answering the
    * requests that come between two (the server does), so that none waits for the whole.
    */
   featureSteps(paths?: readonly string[]): Array<() => void>;
@@ -117,7 +118,8 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     const note = ws.notes.get(path);
     return note ? f(note.lines.offsetAt(position)) : undefined;
   };
-  const featureSteps = (paths: readonly string[]) => [...prepareSymbolCompletion(ws), ...paths.flatMap((path) => prepareHovers(ws, path)), ...prepareSourceCompletion(ws)];
+  // Last, the corpus's word postings grouped (the index saves none): the first search of a new quotation then finds them ready.
+  const featureSteps = (paths: readonly string[]) => [...prepareSymbolCompletion(ws), ...paths.flatMap((path) => prepareHovers(ws, path)), ...prepareSourceCompletion(ws), ...(ws.corpus.postingsReady ? [] : [() => ws.corpus.groupPostings()])];
   return {
     workspace: ws,
     load: (progress, options) => ws.load(progress, options),

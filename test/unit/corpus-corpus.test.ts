@@ -244,22 +244,23 @@ describe('corpus/corpus', () => {
     }
   });
 
-  it('restores only postings that fit: grouped by word, each word with as many nodes as sources holding it', () => {
+  it('restores only an index that fits: vocabulary tables of one size, word ids within the vocabulary', () => {
     const c = new Corpus();
     for (let i = 0; i < 30; i++) {
       c.add(createSource(`s${i}`, `s${i}.txt`, fillerText(i, 100), 'lines'), `tag${i}`);
     }
     const good = c.snapshot();
     assert.ok(Corpus.restore(structuredClone(good)));
-    const spoilt = (change: (t: typeof good.tables) => void) => {
+    const spoilt = (change: (s: typeof good) => void) => {
       const snapshot = structuredClone(good);
-      change(snapshot.tables);
+      change(snapshot);
       return Corpus.restore(snapshot);
     };
-    assert.equal(spoilt((t) => (t.postStart[5] += 1)), undefined, 'a range one node longer, the next one shorter');
-    assert.equal(spoilt((t) => (t.postStart = t.postStart.slice(0, -1))), undefined, 'a word without its range');
-    assert.equal(spoilt((t) => (t.postSource[0] = 30)), undefined, 'a source id out of range');
-    assert.equal(spoilt((t) => (t.postSource = t.postSource.slice(1))), undefined, 'a node missing');
+    assert.equal(spoilt((s) => (s.tables.vocabIds = s.tables.vocabIds.slice(1))), undefined, 'vocabulary tables of two sizes');
+    assert.equal(spoilt((s) => (s.tables.df = s.tables.df.slice(0, s.vocabSize - 1))), undefined, 'a word without its frequency');
+    assert.equal(spoilt((s) => (s.words[3][0] = s.vocabSize)), undefined, 'a word id out of the vocabulary');
+    assert.equal(spoilt((s) => (s.starts[2] = s.starts[2].slice(1))), undefined, 'word ids and starts of two lengths');
+    assert.ok(!('postStart' in good.tables) && !('postSource' in good.tables), 'the postings are not saved');
   });
 
   it('with postings deferred, answers as with them, and builds the very index once they are built', () => {
@@ -448,9 +449,9 @@ describe('corpus/corpus limit', () => {
   it('groups each word’s postings: its live sources in the order they were added, after a load, drops, later adds and a restore', () => {
     // The naive grouping, from the sources' words, against the saved tables.
     const check = (c: Corpus, label: string) => {
-      const snap = c.snapshot();
-      const internal = c as unknown as { sources: unknown[]; wordIds: ArrayLike<number>[] };
-      const lists: number[][] = Array.from({ length: snap.vocabSize }, () => []);
+      c.groupPostings();
+      const internal = c as unknown as { sources: unknown[]; wordIds: ArrayLike<number>[]; vocabSize: number; postStart: Uint32Array; nodeSource: { data: Uint32Array } };
+      const lists: number[][] = Array.from({ length: internal.vocabSize }, () => []);
       for (let id = 0; id < internal.sources.length; id++) {
         if (internal.sources[id]) {
           for (const w of new Set(Array.from(internal.wordIds[id]))) {
@@ -458,8 +459,10 @@ describe('corpus/corpus limit', () => {
           }
         }
       }
-      const { postStart, postSource } = snap.tables;
-      for (let w = 0; w < snap.vocabSize; w++) {
+      const { postStart } = internal;
+      const postSource = internal.nodeSource.data;
+      assert.equal(postStart.length, internal.vocabSize + 1, `${label}: every word has its room`);
+      for (let w = 0; w < internal.vocabSize; w++) {
         assert.deepEqual(Array.from(postSource.subarray(postStart[w], postStart[w + 1])), lists[w], `${label}: word ${w}`);
       }
     };
@@ -481,6 +484,14 @@ describe('corpus/corpus limit', () => {
     for (const key of c.keys()) {
       restored.add(c.get(key)!, `tag-${key}`); // reattached as they are
     }
+    check(restored, 'a restore (its postings made from the saved word ids)');
+    const partly = Corpus.restore(structuredClone(c.snapshot()))!;
+    for (const key of c.keys().filter((k) => !k.startsWith('b'))) {
+      partly.add(c.get(key)!, `tag-${key}`);
+    }
+    partly.dropDetached(); // the b… files are gone
+    add(partly, 'b7', 7777);
+    check(partly, 'a restore whose entries are not all claimed');
     for (let i = 0; i < 30; i++) {
       add(restored, `c${i}`, 2000 + i);
     }

@@ -79,7 +79,7 @@ describe('features (in memory, cursor marker)', () => {
       // In pieces (as the server runs them, one a turn): those of `@` and `#` first, the sources' last.
       const first = await workspaceOf(spec);
       const steps = first.service.featureSteps(['note.pnote']);
-      assert.equal(steps.length, 5, 'the entities, the events, the note\'s one entity, the sources in one piece (fewer than 1,000), the index finished');
+      assert.equal(steps.length, 6, 'the entities, the events, the note\'s one entity, the sources in one piece (fewer than 1,000), the index finished, the word postings grouped');
       steps[0]();
       steps[1]();
       assert.deepEqual(indexes.map(([name, depends]) => computes(first.service, name, depends)), [false, false, true], 'the first two pieces: entities and events, not the sources');
@@ -88,6 +88,7 @@ describe('features (in memory, cursor marker)', () => {
         step();
       }
       assert.deepEqual(indexes.map(([name, depends]) => computes(stepped.service, name, depends)), [false, false, false], 'every piece: all of them');
+      assert.ok(stepped.service.workspace.corpus.postingsReady, 'the word postings grouped');
       assert.deepEqual(stepped.service.featureSteps(['note.pnote']), [], 'once built, no piece until the symbols or the corpus change');
     });
 
@@ -106,7 +107,7 @@ describe('features (in memory, cursor marker)', () => {
       const expected = listed((await workspaceOf(files)).service);
       const midway = (await workspaceOf(files)).service;
       const steps = midway.featureSteps([]);
-      assert.equal(steps.length, 2 + 3 + 1, 'the entities, the events, three pieces of sources, the index finished');
+      assert.equal(steps.length, 2 + 3 + 1 + 1, 'the entities, the events, three pieces of sources, the index finished, the word postings grouped');
       steps.slice(0, 4).forEach((step) => step());
       assert.deepEqual(listed(midway), expected, 'between two pieces');
       const prepared = (await workspaceOf(files)).service;

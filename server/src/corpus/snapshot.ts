@@ -21,7 +21,7 @@ import { SNAPSHOT_TABLES, type CorpusSnapshot, type WordIds, type WordStarts } f
 import { wordHashes } from './tokenize';
 
 /** Bumped whenever the index layout or its meaning changes. */
-export const SNAPSHOT_FORMAT = 9;
+export const SNAPSHOT_FORMAT = 10;
 const MAGIC = 0x58494e50; // "PNIX" read little-endian
 const BYTE_ORDER = 0x01020304;
 const PREFIX = 16;
