@@ -97,16 +97,6 @@ function allBelow(arrays: Uint32Array | WordIds[], limit: number): boolean {
   return true;
 }
 
-/** Whether word w's range of `start` holds `df[w]` nodes, for every word (a saved index is grouped by word, with no dead node). */
-function rangesOf(start: Uint32Array, df: Uint32Array): boolean {
-  for (let w = 0; w + 1 < start.length; w++) {
-    if (start[w + 1] - start[w] !== df[w]) {
-      return false;
-    }
-  }
-  return true;
-}
-
 /** A text's words hashed elsewhere (see {@link Corpus.add}). */
 export interface PrecomputedWords {
   /** `wordHashes(text, scratch, true)`: the starts of the words that are not plain ASCII carry `NON_ASCII`. */
