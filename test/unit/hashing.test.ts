@@ -242,6 +242,31 @@ describe('hashing corpus files apart from indexing', () => {
     hasher.release();
   });
 
+  it('a load through the hashing thread, batches hashed ahead, builds the very index of a load on one thread', async function () {
+    this.timeout(60_000);
+    const code = buildSync({ entryPoints: [path.join(__dirname, '../../server/src/node/hashWorkerMain.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' }).outputFiles[0].text;
+    // More batches (256 files) than the thread has buffers (one per batch in flight), files of many sizes:
+    // a batch's results must not be overwritten by a later batch's before they are indexed.
+    const many: Record<string, string | Uint8Array> = { ...files() };
+    for (let i = 0; i < 1500; i++) {
+      const words = Array.from({ length: 5 + ((i * 37) % 400) }, (_, k) => `mot${(i * 7 + k * 13) % 2000}`).join(' ');
+      many[`corpus/many/m${String(i).padStart(4, '0')}.txt`] = `Texte ${i} — « ${words} » à Pékin.\n`;
+    }
+    const loadMany = async (hasher?: TextHasher) => {
+      const service = createLanguageService({ fs: new MemoryFileSystem(many), hasher });
+      await service.load();
+      return service;
+    };
+    const hasher = new WorkerHasher({ code });
+    const threaded = await loadMany(hasher);
+    hasher.release();
+    assert.equal(hasher.failure, undefined, 'hashed on the thread');
+    const reference = await loadMany();
+    assert.ok(threaded.workspace.corpus.size > 2000);
+    assert.ok(indexOf(threaded) === indexOf(reference), 'the same index');
+    assert.equal(snapshotOf(threaded), snapshotOf(reference));
+  });
+
   it('a hashing thread that cannot start hashes on the calling thread instead, with the same results', async () => {
     const hasher = new WorkerHasher({ file: path.join(__dirname, 'no-such-worker-script.js') });
     const service = await load(hasher);

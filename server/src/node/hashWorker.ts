@@ -6,14 +6,14 @@
  * see scripts/build.mjs).
  *
  * The worker gets a copy of a batch's bytes in a shared buffer (the sources keep
- * theirs) and writes what it computed into another; the two pairs of buffers are
- * allocated once and reused batch after batch (see `Request`). If the worker cannot
+ * theirs) and writes what it computed into another; the pairs of buffers (one per
+ * batch in flight) are allocated once and reused batch after batch (see `Request`). If the worker cannot
  * start or fails, hashing goes on on the main thread: a load never fails for it. Set
  * `PNOTE_HASH_THREAD=0` to hash on the main thread from the start.
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { PendingClosest } from '../common/closest';
-import { HashSet, hashFiles, type HashedFile, type TextHasher } from '../workspace/hashing';
+import { HASH_BATCHES_AHEAD, HashSet, hashFiles, type HashedFile, type TextHasher } from '../workspace/hashing';
 import type { ClosestRequest, ExitRequest, Request, Response } from './hashWorkerMain';
 
 declare const PNOTE_HASH_WORKER: string | undefined;
@@ -77,18 +77,18 @@ export class WorkerHasher implements TextHasher {
 
   /**
    * Shared buffers by slot (see `Request`); a slot is written again only once the
-   * batch before it was indexed (the workspace hashes batch k + 1 while it indexes
-   * batch k, and indexes synchronously).
+   * batch before it was indexed (the workspace hashes batches k + 1 to
+   * k + HASH_BATCHES_AHEAD while it indexes batch k, and indexes synchronously).
    */
   private readonly slots: Array<{ input: SharedArrayBuffer; output: SharedArrayBuffer }> = [];
-  /** Batches posted: they alternate between the two slots. */
+  /** Batches posted: they take the slots in turn. */
   private batches = 0;
 
   private post(files: readonly Uint8Array[], maxBytes: number, wantFacts: readonly boolean[] | undefined, lines: boolean): Promise<{ response: Response; output: SharedArrayBuffer }> {
     const worker = this.start();
     const id = this.nextId++;
     const total = files.reduce((n, f) => n + f.length, 0);
-    const index = this.batches++ % 2;
+    const index = this.batches++ % (HASH_BATCHES_AHEAD + 1);
     let slot = this.slots[index];
     if (!slot || slot.input.byteLength < total) {
       // Room for a batch this large, and for its results: ~1 word per 8 bytes, 2 numbers a word, and some.

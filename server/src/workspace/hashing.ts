@@ -41,6 +41,13 @@ export interface HashedFile {
  * whether the files' line maps are wanted (~13 µs a file, which a load that must be
  * quick to its first diagnostics does without).
  */
+/**
+ * How many batches a load has hashed ahead of the one it indexes: a hasher keeps the
+ * results of a batch valid until this many more batches have been posted after it
+ * (see `WorkerHasher`, whose results are views of buffers it reuses).
+ */
+export const HASH_BATCHES_AHEAD = 2;
+
 export interface TextHasher {
   hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines?: boolean): Promise<HashedFile[]>;
   /**

@@ -27,7 +27,7 @@ import { parseNote } from '../syntax/parser';
 import type { CitationItem, NoteAst } from '../syntax/ast';
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type ConfigProblem, type ConfigSettings, type LoadedConfig, type PnoteConfig } from './config';
 import { decodeText, MAX_SOURCE_BYTES } from './decode';
-import type { HashedFile, TextHasher } from './hashing';
+import { HASH_BATCHES_AHEAD, type HashedFile, type TextHasher } from './hashing';
 import { joinPath, type FileStat, type IndexCache, type WorkspaceFileSystem } from './fs';
 import { decodeResults, encodeResults, type ResultsRecord, type SavedResults } from './savedResults';
 import { entityNames, extractSymbols, type EntitySymbol, type PnoteSymbol } from './symbols';
@@ -504,9 +504,14 @@ export class Workspace implements SymbolContext {
     // In batches, registered in path order (results never depend on the order the
     // reads finished in); each text is decoded just before it is indexed and is
     // garbage right after (a source keeps its bytes, not its text). With a hasher,
-    // batch k + 1 is hashed (on its thread) while batch k is indexed here, and a
-    // share of the notes read and parsed.
-    let previous: { batch: string[]; files: Map<string, Read>; known: Set<string>; hashing?: Promise<Map<string, HashedFile>> } | undefined;
+    // batches k + 1 and k + 2 are hashed (on its thread, in order) while batch k is
+    // indexed here, and a share of the notes read and parsed: two batches ahead, so
+    // that neither thread waits for the other when one batch is slower than the next.
+    const ahead: Array<{ batch: string[]; files: Map<string, Read>; known: Set<string>; hashing?: Promise<Map<string, HashedFile>> }> = [];
+    const registerNext = async () => {
+      const next = ahead.shift()!;
+      this.registerBatch(next.batch, next.files, next.known, await next.hashing);
+    };
     for (let from = 0; from < sourcePaths.length; from += LOAD_BATCH) {
       const batch = sourcePaths.slice(from, from + LOAD_BATCH);
       const files = new Map<string, Read>();
@@ -529,15 +534,14 @@ export class Workspace implements SymbolContext {
           }
         }
       }
-      const hashing = this.hasher ? this.hashBatch(batch, files, known) : undefined;
-      if (previous) {
-        this.registerBatch(previous.batch, previous.files, previous.known, await previous.hashing);
+      ahead.push({ batch, files, known, hashing: this.hasher ? this.hashBatch(batch, files, known) : undefined });
+      if (ahead.length > (this.hasher ? HASH_BATCHES_AHEAD : 0)) {
+        await registerNext();
       }
       await readNotesEarly(notesPerBatch);
-      previous = { batch, files, known, hashing };
     }
-    if (previous) {
-      this.registerBatch(previous.batch, previous.files, previous.known, await previous.hashing);
+    while (ahead.length > 0) {
+      await registerNext();
     }
     // Entries of the saved index that no file claimed: deleted files, changed keys.
     this.corpus.dropDetached();
