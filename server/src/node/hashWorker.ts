@@ -7,9 +7,10 @@
  *
  * The worker gets a copy of a batch's bytes in a shared buffer (the sources keep
  * theirs) and writes what it computed into another; the pairs of buffers (one per
- * batch in flight) are allocated once and reused batch after batch (see `Request`). If the worker cannot
- * start or fails, hashing goes on on the main thread: a load never fails for it. Set
- * `PNOTE_HASH_THREAD=0` to hash on the main thread from the start.
+ * batch in flight) are allocated once and reused batch after batch (see `Request`).
+ * If the worker cannot start or fails, hashing goes on on the main thread: a load
+ * never fails for it. Set `PNOTE_HASH_THREAD=0` to hash on the main thread from the
+ * start.
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { PendingClosest } from '../common/closest';

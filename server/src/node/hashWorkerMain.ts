@@ -13,7 +13,8 @@ import { HashSet, hashFile } from '../workspace/hashing';
  * A batch: the files' bytes end to end in `input`, their lengths, and where to write
  * the results. Both buffers are shared memory that the main thread allocates once
  * per slot and reuses batch after batch (a slot per batch in flight: batches are
- * hashed ahead while an earlier one is indexed); nothing is allocated per file on either side.
+ * hashed ahead while an earlier one is indexed); nothing is allocated per file on
+ * either side.
  */
 export interface Request {
   id: number;

@@ -35,19 +35,19 @@ export interface HashedFile {
 }
 
 /**
- * Hashes batches of corpus files, in order; the results come back in the order given.
- * `wantFacts[i]`: whether file i's title and date are wanted from its text too (its
- * metadata lacks one), so that the text need not be decoded again for them. `lines`:
- * whether the files' line maps are wanted (~13 µs a file, which a load that must be
- * quick to its first diagnostics does without).
- */
-/**
  * How many batches a load has hashed ahead of the one it indexes: a hasher keeps the
  * results of a batch valid until this many more batches have been posted after it
  * (see `WorkerHasher`, whose results are views of buffers it reuses).
  */
 export const HASH_BATCHES_AHEAD = 2;
 
+/**
+ * Hashes batches of corpus files, in order; the results come back in the order given.
+ * `wantFacts[i]`: whether file i's title and date are wanted from its text too (its
+ * metadata lacks one), so that the text need not be decoded again for them. `lines`:
+ * whether the files' line maps are wanted (~13 µs a file, which a load that must be
+ * quick to its first diagnostics does without).
+ */
 export interface TextHasher {
   hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines?: boolean): Promise<HashedFile[]>;
   /**
