@@ -115,16 +115,18 @@ describe('pnote check (CLI)', () => {
       files[`corpus/g/s${i}.txt`] = `Titre ${i}\n\nLe mot${i} et le mot${i % 9} font la phrase ${i}.\n`;
     }
     files['n.pnote'] = '«Le mot5 et le mot5 font la phrase 5» [@s6]. «Le mot7 et le mot7 font la phrase sept» [@s7]. «Pékin a nié» [@a].\n';
-    // Unknown ids and keys: their suggestions are computed ahead on the thread.
-    files['r.pnote'] = '::: entity pompeo\nname: Mike Pompeo\nkind: person\n:::\n\n@pompeo and @pompeoo said so [@s0]. [@s7777].\n';
+    // Unknown ids and keys, 16 or more: their suggestions are computed ahead on the thread.
+    const unknown = Array.from({ length: 15 }, (_, i) => `@inconnu-${i}`).join(' ');
+    files['r.pnote'] = `::: entity pompeo\nname: Mike Pompeo\nkind: person\n:::\n\n@pompeo and @pompeoo said so [@s0]. [@s7777]. ${unknown}.\n`;
     const dir = makeWorkspace(files);
     const threaded = run(['check', dir, '--format', 'json', '--no-cache']);
     const single = run(['check', dir, '--format', 'json', '--no-cache'], undefined, { ...process.env, PNOTE_HASH_THREAD: '0' });
     assert.equal(threaded.stderr, '', 'the hashing thread ran (no fallback note)');
     assert.equal(threaded.stdout, single.stdout);
     assert.equal(threaded.code, single.code);
-    const codes = (JSON.parse(threaded.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code).sort();
-    assert.deepEqual(codes, ['quote-mismatch', 'quote-wrong-source', 'unknown-entity', 'unknown-source', 'unreadable-file']);
+    const codes = (JSON.parse(threaded.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code);
+    assert.deepEqual([...new Set(codes)].sort(), ['quote-mismatch', 'quote-wrong-source', 'unknown-entity', 'unknown-source', 'unreadable-file']);
+    assert.equal(codes.filter((c) => c === 'unknown-entity').length, 16);
     assert.match(threaded.stdout, /Did you mean @pompeo\?/);
     assert.match(threaded.stdout, /Unknown source \\"s7777\\"\. Did you mean/);
   });

@@ -201,18 +201,55 @@ describe('hashing corpus files apart from indexing', () => {
         return { take: () => closestAnswers(items, queries, limit) };
       },
     };
+    // Enough of them to be worth the thread (16 or more): 13 unknown entities, an event and 2 keys.
+    const many = Array.from({ length: 11 }, (_, i) => `@inconnu-${i}`).join(' ');
     const extra = {
-      'unknown.pnote': '@pompeo et @pompeoo, @chine et @china. #evenement-inconnu. «Pékin a nié ces accusations» [@aa]. [@s0017] [@s9999].\n',
+      'unknown.pnote': `@pompeo et @pompeoo, @chine et @china. ${many}. #evenement-inconnu. «Pékin a nié ces accusations» [@aa]. [@s0017] [@s9999].\n`,
     };
     const service = createLanguageService({ fs: new MemoryFileSystem({ ...files(), ...extra }), hasher });
     await service.load();
     const reference = createLanguageService({ fs: new MemoryFileSystem({ ...files(), ...extra }) });
     await reference.load();
-    assert.deepEqual(asked.map((queries) => [...queries].sort()), [['chine', 'pompeoo'], ['evenement-inconnu'], ['aa', 's9999']]);
+    const entities = ['chine', 'pompeoo', ...Array.from({ length: 11 }, (_, i) => `inconnu-${i}`)].sort();
+    assert.deepEqual(asked.map((queries) => [...queries].sort()), [entities, ['evenement-inconnu'], ['aa', 's9999']]);
     assert.equal(snapshotOf(service), snapshotOf(reference));
     const messages = service.diagnostics('unknown.pnote').map((d) => d.message);
     assert.ok(messages.some((m) => m.includes('Did you mean @pompeo')), messages.join('\n'));
     assert.ok(messages.some((m) => m.includes('Unknown source "s9999"')), messages.join('\n'));
+    // Fewer: computed here when asked for, no thread asked; the same diagnostics.
+    asked.length = 0;
+    const few = { 'unknown.pnote': '@pompeo et @pompeoo, @chine et @china. #evenement-inconnu. [@s9999].\n' };
+    const quiet = createLanguageService({ fs: new MemoryFileSystem({ ...files(), ...few }), hasher });
+    await quiet.load();
+    const quietReference = createLanguageService({ fs: new MemoryFileSystem({ ...files(), ...few }) });
+    await quietReference.load();
+    assert.deepEqual(asked, [], 'no suggestions asked of the thread');
+    assert.equal(snapshotOf(quiet), snapshotOf(quietReference));
+    assert.ok(quiet.diagnostics('unknown.pnote').some((d) => d.message.includes('Did you mean @pompeo')));
+  });
+
+  it('hashes a corpus of one batch (256 files or fewer) on the calling thread, a larger one on the hasher, with the same index', async () => {
+    let hashed = 0;
+    let prepared = 0;
+    const hasher: TextHasher = {
+      hash: (batch, maxBytes, wantFacts, lines) => {
+        hashed += batch.length;
+        return new InProcessHasher().hash(batch, maxBytes, wantFacts, lines);
+      },
+      prepare: () => void prepared++,
+    };
+    const corpusOf = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`corpus/s${String(i).padStart(4, '0')}.txt`, `Texte ${i} à Pékin, mot${i % 17}.\n`]));
+    for (const [n, expected] of [[256, 0], [257, 257]] as const) {
+      hashed = 0;
+      prepared = 0;
+      const service = createLanguageService({ fs: new MemoryFileSystem(corpusOf(n)), hasher });
+      await service.load();
+      const reference = createLanguageService({ fs: new MemoryFileSystem(corpusOf(n)) });
+      await reference.load();
+      assert.equal(hashed, expected, `${n} files`);
+      assert.equal(prepared, expected > 0 ? 1 : 0, `${n} files: the hasher started only to hash`);
+      assert.ok(indexOf(service) === indexOf(reference), `${n} files: the same index`);
+    }
   });
 
   it('the hashing thread computes suggestions ahead (closest), and stops once they are done when released meanwhile', async function () {

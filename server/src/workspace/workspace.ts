@@ -109,6 +109,12 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 const READ_CONCURRENCY = 32;
 /** Corpus files read before they are indexed (bounds the texts alive at once while loading). */
 const LOAD_BATCH = 256;
+/**
+ * Suggestions (unknown ids and keys) from which a load has the hasher's thread compute
+ * them ahead (see suggestAhead): fewer take a few milliseconds here, less than the
+ * thread takes to start.
+ */
+const SUGGEST_AHEAD_MIN = 16;
 
 /**
  * A file read: its text (a corpus file's may be left to decode when needed), its bytes
@@ -442,10 +448,6 @@ export class Workspace implements SymbolContext {
       }
     }
     const restored = await this.restoreIndex();
-    if (!restored) {
-      // Every corpus file will be hashed: the hasher (a thread) starts while the metadata and the listing are read.
-      this.hasher?.prepare?.();
-    }
     this.corpus = restored ?? new Corpus();
     this.corpusGeneration++;
     this.corpusFiles.clear();
@@ -462,6 +464,14 @@ export class Workspace implements SymbolContext {
     const sourcePaths = await this.listFiles(this.config.corpus, SOURCE_EXTENSIONS, false);
     const notePaths = await this.listFiles('', NOTE_EXTENSION, true);
     this.notePaths = notePaths;
+    // A corpus of one batch is hashed here: a thread would take longer to start than
+    // the hashing takes (~50 ms against a few), and there is no next batch to overlap.
+    // A larger one, when every file will be hashed (nothing restored), starts the
+    // hasher (a thread) now, while the first batches are read and the notes parsed.
+    const hasher = sourcePaths.length > LOAD_BATCH ? this.hasher : undefined;
+    if (!restored) {
+      hasher?.prepare?.();
+    }
     this.deferredNotes.clear();
     // Deferring is for a load that checks the notes itself, not one that adopts saved results.
     const defer = deferNotes && this.checkedResults === undefined;
@@ -500,7 +510,7 @@ export class Workspace implements SymbolContext {
         tick('Reading the notes');
       }
     };
-    const notesPerBatch = this.hasher ? Math.ceil(notePaths.length / Math.max(1, Math.ceil(sourcePaths.length / LOAD_BATCH))) : 0;
+    const notesPerBatch = hasher ? Math.ceil(notePaths.length / Math.max(1, Math.ceil(sourcePaths.length / LOAD_BATCH))) : 0;
     // In batches, registered in path order (results never depend on the order the
     // reads finished in); each text is decoded just before it is indexed and is
     // garbage right after (a source keeps its bytes, not its text). With a hasher,
@@ -534,8 +544,8 @@ export class Workspace implements SymbolContext {
           }
         }
       }
-      ahead.push({ batch, files, known, hashing: this.hasher ? this.hashBatch(batch, files, known) : undefined });
-      if (ahead.length > (this.hasher ? HASH_BATCHES_AHEAD : 0)) {
+      ahead.push({ batch, files, known, hashing: hasher ? this.hashBatch(hasher, batch, files, known) : undefined });
+      if (ahead.length > (hasher ? HASH_BATCHES_AHEAD : 0)) {
         await registerNext();
       }
       await readNotesEarly(notesPerBatch);
@@ -619,6 +629,9 @@ export class Workspace implements SymbolContext {
           keys.add(key);
         }
       }
+    }
+    if (unknown.entity.size + unknown.event.size + keys.size < SUGGEST_AHEAD_MIN) {
+      return; // a few, computed here when asked for: quicker than a thread's start (~50 ms)
     }
     const closest = this.closestIndexes();
     for (const type of ['entity', 'event'] as const) {
@@ -1048,7 +1061,7 @@ export class Workspace implements SymbolContext {
    * Starts hashing the files of a batch that the index does not hold (on the
    * hasher's thread, which gets a copy of their bytes).
    */
-  private hashBatch(batch: readonly string[], files: Map<string, Read>, known: ReadonlySet<string>): Promise<Map<string, HashedFile>> {
+  private hashBatch(hasher: TextHasher, batch: readonly string[], files: Map<string, Read>, known: ReadonlySet<string>): Promise<Map<string, HashedFile>> {
     const paths = batch.filter((path) => !known.has(path) && files.get(path)?.bytes instanceof Uint8Array);
     if (paths.length === 0) {
       return Promise.resolve(new Map()); // nothing to hash (a warm load): no thread started
@@ -1056,7 +1069,7 @@ export class Workspace implements SymbolContext {
     // A source's title and date come from its text where its metadata lacks one (see refreshKey): the hasher reads them there.
     const wantFacts = paths.map((path) => lacksFacts(this.metadata.get(keyOf(path))));
     // Line maps too, but in a load in a hurry to its first diagnostics (postings deferred).
-    return this.hasher!.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES, wantFacts, !this.corpus.postingsDeferred).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
+    return hasher.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES, wantFacts, !this.corpus.postingsDeferred).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
   }
 
   /**
