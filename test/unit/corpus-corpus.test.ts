@@ -450,7 +450,7 @@ describe('corpus/corpus limit', () => {
     // The naive grouping, from the sources' words, against the saved tables.
     const check = (c: Corpus, label: string) => {
       c.groupPostings();
-      const internal = c as unknown as { sources: unknown[]; wordIds: ArrayLike<number>[]; vocabSize: number; postStart: Uint32Array; nodeSource: { data: Uint32Array } };
+      const internal = c as unknown as { sources: unknown[]; wordIds: ArrayLike<number>[]; vocabSize: number; postStart: Uint32Array; nodeSource: Uint32Array };
       const lists: number[][] = Array.from({ length: internal.vocabSize }, () => []);
       for (let id = 0; id < internal.sources.length; id++) {
         if (internal.sources[id]) {
@@ -460,7 +460,7 @@ describe('corpus/corpus limit', () => {
         }
       }
       const { postStart } = internal;
-      const postSource = internal.nodeSource.data;
+      const postSource = internal.nodeSource;
       assert.equal(postStart.length, internal.vocabSize + 1, `${label}: every word has its room`);
       for (let w = 0; w < internal.vocabSize; w++) {
         assert.deepEqual(Array.from(postSource.subarray(postStart[w], postStart[w + 1])), lists[w], `${label}: word ${w}`);

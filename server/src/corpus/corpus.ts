@@ -55,18 +55,6 @@ const RARE_WORDS = 8;
 const PAIR_FILTER_CANDIDATES = 64;
 
 
-/** A Uint32 column: `data`, of which the first `length` values are used. */
-class Column {
-  data: Uint32Array = new Uint32Array(0);
-  length = 0;
-
-  /** Takes `data` as the column's content (no copy). */
-  restore(data: Uint32Array): void {
-    this.data = data;
-    this.length = data.length;
-  }
-}
-
 /**
  * Puts source `id` in the room of each distinct word of its `words` (in the order they
  * first stand there), at `cursor[w]` in `out`, short of `end[w + 1]`, where the next
@@ -397,18 +385,17 @@ export class Corpus {
   private df: Uint32Array = new Uint32Array(1024);
   /** Per word id, the hash of its folded form (`foldWord`: no diacritics), for near matching on ids. */
   private foldOf: Uint32Array = new Uint32Array(1024);
-  // Word postings: a node per (source, distinct word). The first `clusteredNodes`
-  // nodes are grouped by word (word w's are `postStart[w]` to `postStart[w + 1]`, in
+  // Word postings: a node per (source, distinct word). The nodes of `nodeSource`
+  // are grouped by word (word w's are `postStart[w]` to `postStart[w + 1]`, in
   // the order their sources were added), so a word's sources are read in one run.
   // The sources posted since (the tail, in the order they came) have no nodes yet:
   // their distinct words are read again off their word ids when they are grouped
   // with the others (see cluster), once they hold many nodes (`tailNodes`): a load
   // posts every source to the tail, and groups them all at its first search.
   private postStart: Uint32Array = new Uint32Array(1);
-  private readonly nodeSource = new Column();
+  private nodeSource: Uint32Array = new Uint32Array(0);
   private tailSources: number[] = [];
   private tailNodes = 0;
-  private clusteredNodes = 0;
   private deadNodes = 0;
   private liveNodes = 0;
   /** Nodes per source id, to account for dead nodes on removal. */
@@ -1492,15 +1479,15 @@ export class Corpus {
     }
     if (this.postingsGrouped() && w + 1 < this.postStart.length) {
       // Every node grouped by word, each of a live source (the usual case once a load is
-      // over, its first search or its saving having grouped them): the word's own nodes.
-      return this.nodeSource.data.subarray(this.postStart[w], this.postStart[w + 1]);
+      // over, its first search or the server's idle step having grouped them): the word's own nodes.
+      return this.nodeSource.subarray(this.postStart[w], this.postStart[w + 1]);
     }
     const memo = this.postingsMemo.get(w);
     if (memo) {
       return memo;
     }
     const out: number[] = [];
-    const src = this.nodeSource.data;
+    const src = this.nodeSource;
     if (w + 1 < this.postStart.length) {
       for (let node = this.postStart[w], end = this.postStart[w + 1]; node < end; node++) {
         const id = src[node];
@@ -1539,7 +1526,7 @@ export class Corpus {
     }
     const vocab = this.vocabSize;
     const oldStart = this.postStart;
-    const src = this.nodeSource.data;
+    const src = this.nodeSource;
     // A node is live while its source's nodes count (a restored source not attached yet
     // included); with no dead node, all are (the usual case: a load's nodes, at its first search).
     const counts = this.nodeCounts;
@@ -1576,9 +1563,7 @@ export class Corpus {
       }
     }
     this.postStart = start;
-    this.nodeSource.restore(out.subarray(0, live));
-    this.nodeSource.data = out;
-    this.clusteredNodes = live;
+    this.nodeSource = out;
     this.tailSources = [];
     this.tailNodes = 0;
     this.liveNodes = live;
