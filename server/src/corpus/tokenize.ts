@@ -193,7 +193,13 @@ export function hashWord(word: string): number {
   return finish(h);
 }
 
-const FNV_OFFSET = 0x811c9dc5;
+/**
+ * FNV-1a's offset basis as a signed 32-bit integer (the same bits as 0x811c9dc5): the
+ * hashing loops then keep `h` an int32 from the start. Written unsigned, it is a double
+ * (above 2^31), and the loops' `h` a double converted at every character (measured:
+ * `wordHashesUtf8` 20% slower).
+ */
+const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 function finish(h: number): number {
