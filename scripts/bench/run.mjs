@@ -647,12 +647,14 @@ function table(results) {
   row('`pnote check` warm (index restored from its on-disk cache): wall', '—', (r) => r.check.warm?.wall, fmtTime, undefined, undefined);
   row('floor: read + tokenise the corpus (fresh process): wall', '—', (r) => r.floor.wall, fmtTime, undefined, undefined);
   {
+    // Judged on the 10k workspace, like every target of the issue's table (its heading:
+    // "a generated workspace of 10,000 sources"); the 1k ratio is the CI gate's, with
+    // its own bound (see --gate). Before 2026-11-30 11:10 the verdict asked ≤ 3 of both.
     const f = (r) => r.ratio?.median;
     const a = get(small, f);
     const b = get(big, f);
-    const v = [a, b].filter((x) => x !== undefined);
     const ok = (x) => x !== undefined && Number.isFinite(x);
-    rows.push(['check / floor', '≤ 3', ok(a) ? `${a.toFixed(1)}` : '', ok(b) ? `${b.toFixed(1)}` : '', '', v.filter(ok).length ? (v.filter(ok).every((x) => x <= 3) ? OK : MISS) : '—']);
+    rows.push(['check / floor', '≤ 3', ok(a) ? `${a.toFixed(1)}` : '', ok(b) ? `${b.toFixed(1)}` : '', '', big ? (ok(b) ? (b <= 3 ? OK : MISS) : '—') : '—']);
   }
   row('server: initialize → diagnostics of the first opened note (cold)', '≤ 3 s', (r) => r.server.firstDiagnostics, fmtTime, 3000, 12);
   if (big?.server?.firstIsFinal === false) {
