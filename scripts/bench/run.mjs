@@ -649,12 +649,13 @@ function table(results) {
   {
     // Judged on the 10k workspace, like every target of the issue's table (its heading:
     // "a generated workspace of 10,000 sources"); the 1k ratio is the CI gate's, with
-    // its own bound (see --gate). Before 2026-11-30 11:10 the verdict asked ≤ 3 of both.
+    // its own bound (see --gate). Until 2026-11-30 the verdict asked ≤ 3 of both sizes.
+    // Two decimals: at 10k the ratio is near its bound (2.99 and 3.04 both round to 3.0).
     const f = (r) => r.ratio?.median;
     const a = get(small, f);
     const b = get(big, f);
     const ok = (x) => x !== undefined && Number.isFinite(x);
-    rows.push(['check / floor', '≤ 3', ok(a) ? `${a.toFixed(1)}` : '', ok(b) ? `${b.toFixed(1)}` : '', '', big ? (ok(b) ? (b <= 3 ? OK : MISS) : '—') : '—']);
+    rows.push(['check / floor', '≤ 3', ok(a) ? `${a.toFixed(2)}` : '', ok(b) ? `${b.toFixed(2)}` : '', '', big ? (ok(b) ? (b <= 3 ? OK : MISS) : '—') : '—']);
   }
   row('server: initialize → diagnostics of the first opened note (cold)', '≤ 3 s', (r) => r.server.firstDiagnostics, fmtTime, 3000, 12);
   if (big?.server?.firstIsFinal === false) {
