@@ -1533,7 +1533,8 @@ export class Corpus {
     const all = this.deadNodes === 0;
     const oldWords = Math.min(vocab, oldStart.length - 1);
     // Word w has a live node per source holding it: its document frequency (add, drop
-    // and restore keep the two in step; restore checks it of a saved index).
+    // and restore keep the two in step: a saved index's frequencies were counted from
+    // the very word ids it saved, under the file's checksum).
     const start = new Uint32Array(vocab + 1);
     for (let w = 0; w < vocab; w++) {
       start[w + 1] = start[w] + this.df[w];
