@@ -450,8 +450,8 @@ describe('corpus/corpus limit', () => {
     // The naive grouping, from the sources' words, against the saved tables.
     const check = (c: Corpus, label: string) => {
       c.groupPostings();
-      const internal = c as unknown as { sources: unknown[]; wordIds: ArrayLike<number>[]; vocabSize: number; postStart: Uint32Array; nodeSource: Uint32Array };
-      const lists: number[][] = Array.from({ length: internal.vocabSize }, () => []);
+      const internal = c as unknown as { sources: unknown[]; wordIds: ArrayLike<number>[]; vocab: { size: number }; postStart: Uint32Array; nodeSource: Uint32Array };
+      const lists: number[][] = Array.from({ length: internal.vocab.size }, () => []);
       for (let id = 0; id < internal.sources.length; id++) {
         if (internal.sources[id]) {
           for (const w of new Set(Array.from(internal.wordIds[id]))) {
@@ -461,8 +461,8 @@ describe('corpus/corpus limit', () => {
       }
       const { postStart } = internal;
       const postSource = internal.nodeSource;
-      assert.equal(postStart.length, internal.vocabSize + 1, `${label}: every word has its room`);
-      for (let w = 0; w < internal.vocabSize; w++) {
+      assert.equal(postStart.length, internal.vocab.size + 1, `${label}: every word has its room`);
+      for (let w = 0; w < internal.vocab.size; w++) {
         assert.deepEqual(Array.from(postSource.subarray(postStart[w], postStart[w + 1])), lists[w], `${label}: word ${w}`);
       }
     };

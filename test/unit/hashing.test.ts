@@ -13,7 +13,10 @@ import { foldedHashAt, hashWord, NON_ASCII, wordHashes } from '../../server/src/
 import { WorkerHasher } from '../../server/src/node/hashWorker';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/workspace/fs';
-import { hashDecoded, hashFile, HashSet, hashFiles, InProcessHasher, type HashedFile, type TextHasher } from '../../server/src/workspace/hashing';
+import { Corpus } from '../../server/src/corpus/corpus';
+import { createSource } from '../../server/src/corpus/source';
+import { WordIdTable } from '../../server/src/corpus/vocabulary';
+import { hashDecoded, hashFile, HashSet, hashFiles, InProcessHasher, internFile, seedWords, type HashedFile, type TextHasher } from '../../server/src/workspace/hashing';
 import { CORPUS, MemoryCache, REGISTRY } from './helpers';
 
 /** A corpus of more than one load batch (256 files), with files that are not text. */
@@ -295,13 +298,176 @@ describe('hashing corpus files apart from indexing', () => {
       return service;
     };
     const hasher = new WorkerHasher({ code });
-    const threaded = await loadMany(hasher);
+    let interned = 0;
+    const counting: TextHasher = {
+      hash: async (...args) => {
+        const results = await hasher.hash(...args);
+        interned += results.filter((r) => r.interned).length;
+        return results;
+      },
+      prepare: () => hasher.prepare(),
+      release: () => hasher.release(),
+    };
+    const threaded = await loadMany(counting);
     hasher.release();
     assert.equal(hasher.failure, undefined, 'hashed on the thread');
+    assert.ok(interned > 2000, `word ids from the thread: ${interned}`);
     const reference = await loadMany();
     assert.ok(threaded.workspace.corpus.size > 2000);
     assert.ok(indexOf(threaded) === indexOf(reference), 'the same index');
     assert.equal(snapshotOf(threaded), snapshotOf(reference));
+  });
+
+  it('WordIdTable: dense ids in the order words are first met, the same on lookup, across growth and in the small table of recent words', () => {
+    const table = new WordIdTable();
+    const ids = new Map<number, number>();
+    let seed = 5;
+    // Hashes that share their low 12 bits (one slot of the recent words) as often as not, 0 among them.
+    const hashes = Uint32Array.from({ length: 200_000 }, (_, i) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return i % 1000 === 0 ? 0 : i % 2 === 0 ? ((seed % 3000) << 12) >>> 0 : seed % 150_000;
+    });
+    const out = new Uint32Array(hashes.length);
+    const added: number[] = [];
+    table.intern(hashes, out, (i, id) => added.push(i, id));
+    for (let i = 0; i < hashes.length; i++) {
+      if (!ids.has(hashes[i])) {
+        ids.set(hashes[i], ids.size);
+      }
+      assert.equal(out[i], ids.get(hashes[i]), `word ${i}`);
+    }
+    assert.equal(table.size, ids.size);
+    assert.ok(table.keys.length > 1 << 16, 'the table grew');
+    assert.deepEqual(added.filter((_, k) => k % 2 === 1), [...ids.values()], 'each new word reported once, in id order');
+    for (const [h, id] of ids) {
+      assert.equal(table.lookup(h), id);
+    }
+    assert.equal(table.lookup(0xdeadbeef), ids.get(0xdeadbeef));
+    assert.equal(table.add(0xdeadbee1), ids.size, 'add gives the next id');
+  });
+
+  it('internFile: the ids a table gives, its new words with their folded forms, the widths the index keeps', () => {
+    const encoder = new TextEncoder();
+    const table = new WordIdTable();
+    const met = new HashSet();
+    const ids = new Uint32Array(64);
+    const first = hashFile(encoder.encode('Pékin et Paris, pékin.'), 1 << 20, met);
+    const shape = internFile(first.hashes!, first.starts!, first.folds!, table, ids);
+    const words = wordHashes('Pékin et Paris, pékin.').hashes;
+    assert.deepEqual([...ids.subarray(0, 4)], [0, 1, 2, 0]);
+    assert.equal(shape.base, 0);
+    assert.deepEqual([...shape.added], [words[0], hashWord('pekin'), words[1], words[1], words[2], words[2]]);
+    assert.deepEqual([shape.idBytes, shape.startBytes], [2, 2]);
+    const second = hashFile(encoder.encode('été à Paris'), 1 << 20, met);
+    const again = internFile(second.hashes!, second.starts!, second.folds!, table, ids);
+    assert.equal(again.base, 3);
+    assert.deepEqual([...ids.subarray(0, 3)], [3, 4, 2]);
+    assert.deepEqual([...again.added], [hashWord('été'), hashWord('ete'), hashWord('à'), hashWord('a')]);
+    // A text past 65,535 units keeps 4-byte starts.
+    const long = hashFile(encoder.encode('mot '.repeat(20_000) + 'fin'), 1 << 20, met);
+    assert.equal(internFile(long.hashes!, long.starts!, long.folds!, table, new Uint32Array(long.hashes!.length)).startBytes, 4);
+    // A word not plain ASCII new to the table must come folded: a hasher that met it before (not seeded with the table) did not.
+    const stale = new HashSet();
+    stale.add(hashWord('œuvre'));
+    const unfolded = hashFile(encoder.encode('Œuvre'), 1 << 20, stale);
+    assert.throws(() => internFile(unfolded.hashes!, unfolded.starts!, unfolded.folds!, new WordIdTable(), ids), /not folded/);
+    const seeded = new HashSet();
+    seedWords(seeded, table);
+    assert.equal(seeded.add(hashWord('pékin')), false, 'seeded with the table’s words');
+    assert.equal(seeded.add(hashWord('œuvre')), true);
+  });
+
+  it('Corpus.adoptWords takes the words of a copy of its vocabulary only while nothing else was added', () => {
+    const corpus = new Corpus();
+    corpus.add(createSource('a', 'corpus/a.txt', 'Pékin et Paris', 'lines'), 'tag-a');
+    const state = corpus.vocabularyState();
+    const copy = new WordIdTable({ keys: state.keys.slice(), ids: state.ids.slice(), size: state.size });
+    const met = new HashSet();
+    seedWords(met, copy);
+    const file = hashFile(new TextEncoder().encode('été à Pékin'), 1 << 20, met);
+    const ids = new Uint32Array(3);
+    const shape = internFile(file.hashes!, file.starts!, file.folds!, copy, ids);
+    assert.equal(corpus.adoptWords(shape.base + 1, shape.added), false, 'another base');
+    const grown = new Corpus();
+    grown.add(createSource('a', 'corpus/a.txt', 'Pékin et Paris été', 'lines'), 'tag-a');
+    assert.equal(grown.adoptWords(3, shape.added), false, 'a word it has already');
+    assert.equal(grown.vocabularyState().size, 4, 'nothing added');
+    assert.equal(corpus.adoptWords(shape.base, shape.added), true);
+    corpus.add(createSource('b', 'corpus/b.txt', 'été à Pékin', 'lines'), 'tag-b', { hashed: { ids: Uint16Array.from(ids), starts: Uint16Array.from(file.starts!) } });
+    const reference = new Corpus();
+    reference.add(createSource('a', 'corpus/a.txt', 'Pékin et Paris', 'lines'), 'tag-a');
+    reference.add(createSource('b', 'corpus/b.txt', 'été à Pékin', 'lines'), 'tag-b');
+    const plain = (c: Corpus) => {
+      const snapshot = c.snapshot();
+      return JSON.stringify({ ...snapshot, words: snapshot.words.map((w) => [...w]), starts: snapshot.starts.map((s) => [...s]), tables: Object.fromEntries(Object.entries(snapshot.tables).map(([k, v]) => [k, [...v]])) });
+    };
+    assert.equal(plain(corpus), plain(reference));
+  });
+
+  it('a hasher given the vocabulary gives word ids, cold and from a restored index, and the index is the one hashing here builds', async () => {
+    /** An in-process hasher that counts the files it gave as ids. */
+    const counting = () => {
+      const inner = new InProcessHasher();
+      const counted = { interned: 0, hashed: 0 };
+      const hasher: TextHasher = {
+        hash: async (...args) => {
+          const results = await inner.hash(...args);
+          for (const r of results) {
+            counted[r.interned ? 'interned' : 'hashed'] += r.problem === undefined ? 1 : 0;
+          }
+          return results;
+        },
+        release: () => inner.release(),
+      };
+      return { hasher, counted };
+    };
+    const cold = counting();
+    const service = await load(cold.hasher);
+    assert.ok(cold.counted.interned > 600 && cold.counted.hashed === 0, JSON.stringify(cold.counted));
+    assert.equal(indexOf(service), indexOf(await load()));
+    // From a restored index, with files changed and added: the hasher starts from the restored vocabulary.
+    const cache = new MemoryCache();
+    await (await load(undefined, cache)).saveIndex();
+    const changed = { ...files() };
+    for (let i = 0; i < 300; i++) {
+      changed[`corpus/gen/s${String(i * 2).padStart(4, '0')}.txt`] = `Titre changé ${i}
+
+Œuvre nouvelle numéro ${i}, déjà vue à Pékin et à Zürich.
+`;
+      changed[`corpus/new/n${i}.txt`] = `Texte neuf ${i} : « mot${i} » et mot${i + 1}.
+`;
+    }
+    const warm = counting();
+    const restoredLoad = createLanguageService({ fs: new MemoryFileSystem(changed), hasher: warm.hasher, cache });
+    await restoredLoad.load();
+    assert.equal(restoredLoad.workspace.indexOrigin.restored, true);
+    assert.ok(warm.counted.interned >= 600, JSON.stringify(warm.counted));
+    const reference = createLanguageService({ fs: new MemoryFileSystem(changed), cache });
+    await reference.load();
+    // (The files' states hold the time they were read at: left out.)
+    const withoutStates = (index: string) => index.replace(/"fileState":"[^"]*"/g, '');
+    assert.equal(withoutStates(indexOf(restoredLoad)), withoutStates(indexOf(reference)));
+    assert.equal(snapshotOf(restoredLoad), snapshotOf(reference));
+  });
+
+  it('word ids from a hasher whose vocabulary went apart from the index’s are not used: those files are hashed here, with the same index', async () => {
+    // The hasher's copy of the vocabulary has a word the index lacks: every id it gives after it is off by one.
+    const inner = new InProcessHasher();
+    let interned = 0;
+    const hasher: TextHasher = {
+      hash: async (files, maxBytes, wantFacts, lines, vocabulary) => {
+        const apart = vocabulary && new WordIdTable({ keys: vocabulary.keys.slice(), ids: vocabulary.ids.slice(), size: vocabulary.size });
+        apart?.add(hashWord('mot-que-le-corpus-n’a-pas'));
+        const results = await inner.hash(files, maxBytes, wantFacts, lines, apart);
+        interned += results.filter((r) => r.interned).length;
+        return results;
+      },
+      release: () => inner.release(),
+    };
+    const service = await load(hasher);
+    assert.ok(interned > 600, 'the hasher gave ids');
+    assert.equal(indexOf(service), indexOf(await load()));
+    assert.equal(snapshotOf(service), snapshotOf(await load()));
   });
 
   it('a hashing thread that cannot start hashes on the calling thread instead, with the same results', async () => {

@@ -37,6 +37,7 @@ import { peekTokens, releaseTokens, textWindow, wordEndIn, type TextWindow } fro
 import { foldedHashAt, foldWord, hashWord, NON_ASCII, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
+import { idBytes, startBytes, WordIdTable, type WordTableState } from './vocabulary';
 
 /** Source ids kept in memoised word postings, at most (8 bytes each in a JS array: ~16 MB). */
 const MAX_MEMO_POSTINGS = 2_000_000;
@@ -86,12 +87,25 @@ function allBelow(arrays: Uint32Array | WordIds[], limit: number): boolean {
 }
 
 /** A text's words hashed elsewhere (see {@link Corpus.add}). */
-export interface PrecomputedWords {
+export type PrecomputedWords = HashedWords | InternedWords;
+
+/** A text's word hashes. */
+export interface HashedWords {
   /** `wordHashes(text, scratch, true)`: the starts of the words that are not plain ASCII carry `NON_ASCII`. */
   hashes: Uint32Array;
   starts: Uint32Array;
   /** Pairs (word hash, folded-form hash), for (at least most of) the words not plain ASCII new to the vocabulary. */
   folds?: Uint32Array;
+}
+
+/**
+ * A text's words as ids of this corpus's vocabulary, as the index keeps them (2 bytes
+ * each while they fit, starts without their `NON_ASCII` flags), the new words among
+ * them adopted first (see {@link Corpus.adoptWords}). The corpus keeps the arrays.
+ */
+export interface InternedWords {
+  ids: WordIds;
+  starts: WordStarts;
 }
 
 function foldMap(pairs: Uint32Array): Map<number, number> {
@@ -258,12 +272,12 @@ function atLeast(buffer: Uint32Array<ArrayBuffer>, n: number): Uint32Array<Array
 
 /** A source's word ids to keep, copied out of `ids` (a scratch buffer): 2 bytes each while the vocabulary allows. */
 function narrowIds(ids: Uint32Array, vocabSize: number): WordIds {
-  return vocabSize <= 0x10000 ? new Uint16Array(ids) : ids.slice();
+  return idBytes(vocabSize) === 2 ? new Uint16Array(ids) : ids.slice();
 }
 
 /** A source's word starts to keep, without their {@link NON_ASCII} flags: 2 bytes each in a text under 65,536 units. */
 function narrowStarts(starts: Uint32Array): WordStarts {
-  if (starts.length === 0 || (starts[starts.length - 1] & ~NON_ASCII) <= 0xffff) {
+  if (startBytes(starts) === 2) {
     return new Uint16Array(starts); // 16 bits kept: the flag goes
   }
   if (starts.some((s) => s >= NON_ASCII)) {
@@ -378,10 +392,8 @@ export class Corpus {
   private changedSinceSnapshot = true;
   /** Source ids below this one come from a restored snapshot. */
   private restoredIdLimit = 0;
-  /** Vocabulary: word hash → dense id + 1 (0: empty slot), open addressing. */
-  private vocabKeys: Uint32Array = new Uint32Array(1 << 16);
-  private vocabIds: Uint32Array = new Uint32Array(1 << 16);
-  private vocabSize = 0;
+  /** Vocabulary: word hash → dense id. */
+  private vocab = new WordIdTable();
   private df: Uint32Array = new Uint32Array(1024);
   /** Per word id, the hash of its folded form (`foldWord`: no diacritics), for near matching on ids. */
   private foldOf: Uint32Array = new Uint32Array(1024);
@@ -497,6 +509,12 @@ export class Corpus {
     this.closestIndex = undefined;
     this.ranks = undefined;
 
+    if (hashed && 'ids' in hashed) {
+      this.wordIds[id] = hashed.ids;
+      this.wordStarts[id] = hashed.starts;
+      this.postOrDefer(id, hashed.ids);
+      return;
+    }
     const words = hashed ?? wordHashes(source.text);
     let folds: Map<number, number> | undefined;
     const ids = this.internWords(words.hashes, words.starts, (h, start) => {
@@ -512,14 +530,50 @@ export class Corpus {
       }
       return foldedHashAt(source.text, start & ~NON_ASCII);
     });
-    this.wordIds[id] = narrowIds(ids, this.vocabSize);
+    this.wordIds[id] = narrowIds(ids, this.vocab.size);
     this.wordStarts[id] = narrowStarts(words.starts);
+    this.postOrDefer(id, ids);
+  }
+
+  /** Posts source `id` now, or later when postings are deferred (see {@link deferPostings}). */
+  private postOrDefer(id: number, ids: WordIds): void {
     if (this.unposted) {
       this.unposted.add(id);
       this.nodeCounts[id] = 0;
     } else {
       this.post(id, ids);
     }
+  }
+
+  /**
+   * The vocabulary's table (views of its arrays, not a copy): a hashing thread that
+   * starts from a copy of it can give {@link add} word ids (see {@link adoptWords}).
+   */
+  vocabularyState(): WordTableState {
+    return { keys: this.vocab.keys, ids: this.vocab.ids, size: this.vocab.size };
+  }
+
+  /**
+   * Adds to the vocabulary the words another table added (pairs of word hash and
+   * folded-form hash, in the order of their ids) since it held `base` words: when
+   * that table started as a copy of this one's and this one has added no word of its
+   * own since, both give the same ids, and the other's can be used here as they are.
+   * Returns whether that holds; nothing is added when it does not (this vocabulary
+   * grew another way, or already has one of the words).
+   */
+  adoptWords(base: number, added: Uint32Array): boolean {
+    if (base !== this.vocab.size) {
+      return false;
+    }
+    for (let i = 0; i < added.length; i += 2) {
+      if (this.vocab.lookup(added[i]) !== undefined) {
+        return false;
+      }
+    }
+    for (let i = 0; i < added.length; i += 2) {
+      this.setFold(this.vocab.add(added[i]), added[i + 1]);
+    }
+    return true;
   }
 
   /**
@@ -559,7 +613,7 @@ export class Corpus {
    */
   private post(id: number, ids: WordIds): void {
     // Once per distinct word (tables in locals: this loop runs once per word of the corpus).
-    const stamp = this.nextStamp(this.vocabSize);
+    const stamp = this.nextStamp(this.vocab.size);
     const wordStamp = this.wordStamp;
     const df = this.df;
     let k = 0;
@@ -596,7 +650,7 @@ export class Corpus {
     this.searchedAhead.clear();
     // A source not posted yet counted in no document frequency.
     const posted = !this.unposted?.delete(id);
-    const stamp = this.nextStamp(this.vocabSize);
+    const stamp = this.nextStamp(this.vocab.size);
     for (const wid of posted ? (this.wordIds[id] ?? []) : []) {
       if (this.wordStamp[wid] !== stamp) {
         this.wordStamp[wid] = stamp;
@@ -659,13 +713,13 @@ export class Corpus {
     }
     return {
       idCount: this.sources.length,
-      vocabSize: this.vocabSize,
+      vocabSize: this.vocab.size,
       entries,
       words,
       starts,
       tables: {
-        vocabKeys: this.vocabKeys,
-        vocabIds: this.vocabIds,
+        vocabKeys: this.vocab.keys,
+        vocabIds: this.vocab.ids,
         df: this.df,
         foldOf: this.foldOf,
       },
@@ -696,9 +750,7 @@ export class Corpus {
     if (!fits) {
       return undefined;
     }
-    corpus.vocabKeys = t.vocabKeys;
-    corpus.vocabIds = t.vocabIds;
-    corpus.vocabSize = snapshot.vocabSize;
+    corpus.vocab = new WordIdTable({ keys: t.vocabKeys, ids: t.vocabIds, size: snapshot.vocabSize });
     corpus.df = t.df;
     corpus.foldOf = t.foldOf;
     corpus.sources.length = snapshot.idCount;
@@ -1108,7 +1160,7 @@ export class Corpus {
       const words = trimmed[0] as Array<{ kind: 'word'; word: string }>;
       const run = new Uint32Array(words.length);
       for (let k = 0; k < run.length; k++) {
-        const wid = this.lookupWord(hashWord(words[k].word));
+        const wid = this.vocab.lookup(hashWord(words[k].word));
         if (wid === undefined) {
           return undefined;
         }
@@ -1124,7 +1176,7 @@ export class Corpus {
           coded.push({ kind: 'insertion' });
           continue;
         }
-        const wid = this.lookupWord(hashWord(t.word));
+        const wid = this.vocab.lookup(hashWord(t.word));
         if (wid === undefined) {
           return undefined;
         }
@@ -1214,7 +1266,7 @@ export class Corpus {
       startOf: (i) => starts[i],
       endOf: (i) => wordEndIn(source, textWindow(source, starts[i], starts[i] + 1), starts[i]),
       // A quotation word no source has gets a key no source word has (ids are ≥ 0).
-      keysOf: (word) => [this.lookupWord(hashWord(word)) ?? --unknown, hashWord(foldWord(word))],
+      keysOf: (word) => [this.vocab.lookup(hashWord(word)) ?? --unknown, hashWord(foldWord(word))],
       code: (lo, hi, exactIds, foldIds) => {
         const n = hi - lo;
         const exact = new Int32Array(n);
@@ -1245,8 +1297,8 @@ export class Corpus {
 
   /** The tables of a near source's `code` (see {@link codeMarks}), sized for the vocabulary, with a fresh stamp. */
   private codeTable(): { marks: Uint32Array; values: Int32Array; stamp: number } {
-    if (this.codeMarks.length < this.vocabSize) {
-      const size = Math.max(this.vocabSize, 2 * this.codeMarks.length, 1024);
+    if (this.codeMarks.length < this.vocab.size) {
+      const size = Math.max(this.vocab.size, 2 * this.codeMarks.length, 1024);
       this.codeMarks = new Uint32Array(size);
       this.codeValues = new Int32Array(size);
       this.codeStamp = 0;
@@ -1266,20 +1318,6 @@ export class Corpus {
 
   /* ---------------------------------------------------------------- */
 
-  /** Dense id of a word hash, if the vocabulary has it. */
-  private lookupWord(h: number): number | undefined {
-    const mask = this.vocabKeys.length - 1;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const id = this.vocabIds[slot];
-      if (id === 0) {
-        return undefined;
-      }
-      if (this.vocabKeys[slot] === h) {
-        return id - 1;
-      }
-    }
-  }
-
   /**
    * Dense ids of word hashes, adding new words (found at `starts`; `fold` gives their
    * folded-form hash) to the vocabulary. In a scratch buffer, valid until the next call
@@ -1287,42 +1325,13 @@ export class Corpus {
    */
   private internWords(hashes: Uint32Array, starts: Uint32Array, fold: (hash: number, start: number) => number): Uint32Array {
     const ids = (this.idScratch = atLeast(this.idScratch, hashes.length)).subarray(0, hashes.length);
-    // The tables in locals (this loop runs once per word of the corpus), taken again when a new word grows them.
-    let keys = this.vocabKeys;
-    let vocabIds = this.vocabIds;
-    let mask = keys.length - 1;
-    for (let i = 0; i < hashes.length; i++) {
-      const h = hashes[i];
-      let slot = h & mask;
-      let id = vocabIds[slot];
-      while (id !== 0 && keys[slot] !== h) {
-        slot = (slot + 1) & mask;
-        id = vocabIds[slot];
-      }
-      if (id === 0) {
-        id = this.addWord(h, slot, fold(h, starts[i]));
-        keys = this.vocabKeys;
-        vocabIds = this.vocabIds;
-        mask = keys.length - 1;
-      }
-      ids[i] = id - 1;
-    }
+    this.vocab.intern(hashes, ids, (i, id) => this.setFold(id, fold(hashes[i], starts[i])));
     return ids;
   }
 
-  /** Adds word hash `h` (not in the vocabulary; `slot`: the free slot its probe ended on) with its folded form; returns its id + 1. */
-  private addWord(h: number, slot: number, fold: number): number {
-    const id = ++this.vocabSize;
-    if (this.vocabSize * 2 > this.vocabKeys.length) {
-      this.growVocabulary();
-      const mask = this.vocabKeys.length - 1;
-      for (slot = h & mask; this.vocabIds[slot] !== 0; slot = (slot + 1) & mask) {
-        // find a free slot in the grown table
-      }
-    }
-    this.vocabKeys[slot] = h;
-    this.vocabIds[slot] = id;
-    if (id - 1 >= this.df.length) {
+  /** Word `id`'s folded form, once (near matching compares it), its tables grown to the vocabulary. */
+  private setFold(id: number, fold: number): void {
+    if (id >= this.df.length) {
       const df = new Uint32Array(this.df.length * 2);
       df.set(this.df);
       this.df = df;
@@ -1330,27 +1339,7 @@ export class Corpus {
       folds.set(this.foldOf);
       this.foldOf = folds;
     }
-    // Its folded form, once (near matching compares it).
-    this.foldOf[id - 1] = fold;
-    return id;
-  }
-
-  private growVocabulary(): void {
-    const keys = this.vocabKeys;
-    const vals = this.vocabIds;
-    this.vocabKeys = new Uint32Array(keys.length * 2);
-    this.vocabIds = new Uint32Array(vals.length * 2);
-    const mask = this.vocabKeys.length - 1;
-    for (let i = 0; i < keys.length; i++) {
-      if (vals[i] !== 0) {
-        let slot = keys[i] & mask;
-        while (this.vocabIds[slot] !== 0) {
-          slot = (slot + 1) & mask;
-        }
-        this.vocabKeys[slot] = keys[i];
-        this.vocabIds[slot] = vals[i];
-      }
-    }
+    this.foldOf[id] = fold;
   }
 
   private nextStamp(vocabSize: number): number {
@@ -1377,7 +1366,7 @@ export class Corpus {
         if (t.kind === 'insertion') {
           continue;
         }
-        const id = this.lookupWord(hashWord(t.word));
+        const id = this.vocab.lookup(hashWord(t.word));
         // (With postings deferred, no document frequency is counted yet.)
         if (id === undefined || (!this.unposted && this.df[id] === 0)) {
           return [];
@@ -1432,7 +1421,7 @@ export class Corpus {
 
   /** Whether {@link groupPostings} has nothing to do. */
   get postingsReady(): boolean {
-    return this.tailSources.length === 0 && this.deadNodes === 0 && this.postStart.length === this.vocabSize + 1;
+    return this.tailSources.length === 0 && this.deadNodes === 0 && this.postStart.length === this.vocab.size + 1;
   }
 
   /** Whether every word-posting node is grouped by word and of a live source (then a word's postings are a view, see {@link wordPostings}). */
@@ -1524,7 +1513,7 @@ export class Corpus {
     if (this.postingsReady) {
       return;
     }
-    const vocab = this.vocabSize;
+    const vocab = this.vocab.size;
     const oldStart = this.postStart;
     const src = this.nodeSource;
     // A node is live while its source's nodes count (a restored source not attached yet

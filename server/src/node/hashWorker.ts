@@ -14,6 +14,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { PendingClosest } from '../common/closest';
+import type { WordTableState } from '../corpus/vocabulary';
 import { HASH_BATCHES_AHEAD, HashSet, hashFiles, type HashedFile, type TextHasher } from '../workspace/hashing';
 import type { ClosestRequest, ExitRequest, Request, Response } from './hashWorkerMain';
 
@@ -33,13 +34,26 @@ function unpack(files: readonly Uint8Array[], response: Response, output: Shared
   const shape = response.shape!;
   let offset = 0;
   const take = (n: number): Uint32Array => packed.subarray(offset, (offset += n));
+  const takeAs = (n: number, bytes: number): Uint32Array | Uint16Array => {
+    if (bytes === 4) {
+      return take(n);
+    }
+    const view = new Uint16Array(packed.buffer, packed.byteOffset + 4 * offset, n);
+    offset += (n + 1) >> 1;
+    return view;
+  };
   return files.map((bytes, i) => {
     const problem = response.problems![i];
     if (problem !== null) {
       return { bytes, problem };
     }
-    const [n, m, f, l] = shape.slice(4 * i, 4 * i + 4);
-    return { bytes, hashes: take(n), starts: take(m), folds: take(f), lines: l > 0 ? take(l) : undefined, facts: response.facts?.[i] ?? undefined };
+    const [n, m, f, l, nBytes, mBytes] = shape.slice(6 * i, 6 * i + 6);
+    const facts = response.facts?.[i] ?? undefined;
+    if (response.bases) {
+      const interned = { ids: takeAs(n, nBytes), starts: takeAs(m, mBytes), added: take(f), base: response.bases[i] };
+      return { bytes, interned, lines: l > 0 ? take(l) : undefined, facts };
+    }
+    return { bytes, hashes: take(n), starts: take(m), folds: take(f), lines: l > 0 ? take(l) : undefined, facts };
   });
 }
 
@@ -63,10 +77,10 @@ export class WorkerHasher implements TextHasher {
     return this.broken;
   }
 
-  async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines = false): Promise<HashedFile[]> {
+  async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines = false, vocabulary?: WordTableState): Promise<HashedFile[]> {
     if (!this.broken) {
       try {
-        const { response, output } = await this.post(files, maxBytes, wantFacts, lines);
+        const { response, output } = await this.post(files, maxBytes, wantFacts, lines, vocabulary);
         return unpack(files, response, output);
       } catch (e) {
         this.broken ??= e as Error;
@@ -85,8 +99,14 @@ export class WorkerHasher implements TextHasher {
   /** Batches posted: they take the slots in turn. */
   private batches = 0;
 
-  private post(files: readonly Uint8Array[], maxBytes: number, wantFacts: readonly boolean[] | undefined, lines: boolean): Promise<{ response: Response; output: SharedArrayBuffer }> {
+  /** Whether the worker running has had no batch yet: the index's vocabulary goes with its first (see `Request.vocabulary`). */
+  private fresh = false;
+
+  private post(files: readonly Uint8Array[], maxBytes: number, wantFacts: readonly boolean[] | undefined, lines: boolean, vocabulary: WordTableState | undefined): Promise<{ response: Response; output: SharedArrayBuffer }> {
     const worker = this.start();
+    // Copied as it stands now (postMessage clones it), before this batch's words are added to it.
+    const sent = this.fresh && vocabulary ? { keys: vocabulary.keys, ids: vocabulary.ids, size: vocabulary.size } : undefined;
+    this.fresh = false;
     const id = this.nextId++;
     const total = files.reduce((n, f) => n + f.length, 0);
     const index = this.batches++ % (HASH_BATCHES_AHEAD + 1);
@@ -105,7 +125,7 @@ export class WorkerHasher implements TextHasher {
     const output = slot.output;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve: (response) => resolve({ response, output }), reject });
-      const request: Request = { id, input: slot.input, output, lengths: files.map((f) => f.length), maxBytes, wantFacts: wantFacts && [...wantFacts], lines };
+      const request: Request = { id, input: slot.input, output, lengths: files.map((f) => f.length), maxBytes, wantFacts: wantFacts && [...wantFacts], lines, vocabulary: sent };
       worker.postMessage(request);
     });
   }
@@ -198,6 +218,7 @@ export class WorkerHasher implements TextHasher {
       }
     });
     this.worker = worker;
+    this.fresh = true;
     return worker;
   }
 

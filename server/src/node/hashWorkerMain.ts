@@ -7,7 +7,9 @@
 import { parentPort, type MessagePort } from 'worker_threads';
 import type { TextFacts } from '../corpus/source';
 import { closestAnswers } from '../common/closest';
-import { HashSet, hashFile } from '../workspace/hashing';
+import { NON_ASCII } from '../corpus/tokenize';
+import { WordIdTable, type WordTableState } from '../corpus/vocabulary';
+import { HashSet, hashFile, internFile, seedWords } from '../workspace/hashing';
 
 /**
  * A batch: the files' bytes end to end in `input`, their lengths, and where to write
@@ -26,6 +28,11 @@ export interface Request {
   wantFacts?: boolean[];
   /** Whether the files' line maps are wanted (see `TextHasher.hash`). */
   lines: boolean;
+  /**
+   * The index's vocabulary (a copy), with the first batch of a load: from then on the
+   * files' words are given as ids of this thread's copy of it (see `HashedFile.interned`).
+   */
+  vocabulary?: WordTableState;
 }
 
 /**
@@ -47,14 +54,19 @@ export interface ExitRequest {
 
 /**
  * A batch's results packed in the request's `output` (or, when it is too small, in
- * `packed`, moved): per file, its hashes, starts, folds and line map (empty when not
- * asked for; a line map is never empty) end to end, with their counts in `shape` (four
- * numbers a file; a file with a problem has none).
+ * `packed`, moved): per file, four arrays end to end, each from a 4-byte boundary, with
+ * their lengths and the bytes of an element of the first two in `shape` (six numbers a
+ * file; a file with a problem has none): its hashes, starts (4 bytes each), folds and
+ * line map (empty when not asked for; a line map is never empty); or, once the thread
+ * has the index's vocabulary, its word ids, starts (2 or 4 bytes each, as the index
+ * keeps them), the words it added and its line map, with `bases` (see `HashedFile.interned`).
  */
 export interface Response {
   id: number;
   packed?: ArrayBuffer;
   shape?: number[];
+  /** Per file, how many words the vocabulary held before it (when the files' words are ids). */
+  bases?: number[];
   problems?: Array<string | null>;
   /** Per file, its title and date when they were wanted. */
   facts?: Array<TextFacts | null>;
@@ -69,15 +81,19 @@ class PackedWriter {
   constructor(output: SharedArrayBuffer) {
     this.data = new Uint32Array(output, 0, output.byteLength >> 2);
   }
-  write(values: Uint32Array): void {
-    if (this.length + values.length > this.data.length) {
-      const grown = new Uint32Array(Math.max(2 * this.data.length, this.length + values.length));
+  /** Writes `values` as numbers of `bytes` bytes each (2: their low 16 bits); returns the view written. */
+  write(values: Uint32Array, bytes: 2 | 4 = 4): Uint32Array | Uint16Array {
+    const slots = bytes === 4 ? values.length : (values.length + 1) >> 1;
+    if (this.length + slots > this.data.length) {
+      const grown = new Uint32Array(Math.max(2 * this.data.length, this.length + slots));
       grown.set(this.data.subarray(0, this.length));
       this.data = grown;
       this.inPlace = false;
     }
-    this.data.set(values, this.length);
-    this.length += values.length;
+    const view = bytes === 4 ? this.data.subarray(this.length, this.length + slots) : new Uint16Array(this.data.buffer, this.data.byteOffset + 4 * this.length, values.length);
+    view.set(values);
+    this.length += slots;
+    return view;
   }
   /** The buffer written to, when it is not the shared one. */
   detach(): ArrayBuffer {
@@ -87,8 +103,11 @@ class PackedWriter {
 
 /** Serves hashing requests on this worker thread's port. */
 function serve(port: MessagePort): void {
-  const met = new HashSet();
+  let met = new HashSet();
   const scratch = { hashes: new Uint32Array(0), starts: new Uint32Array(0) };
+  /** The index's vocabulary as this thread has added to it, once it was given. */
+  let table: WordIdTable | undefined;
+  let ids = new Uint32Array(1 << 14);
   port.on('message', (request: Request | ClosestRequest | ExitRequest) => {
     if ('kind' in request) {
       if (request.kind === 'exit') {
@@ -103,8 +122,15 @@ function serve(port: MessagePort): void {
       return;
     }
     try {
+      if (request.vocabulary) {
+        table = new WordIdTable(request.vocabulary);
+        // The words folded from now on: those new to the vocabulary (see internHashed).
+        met = new HashSet();
+        seedWords(met, table);
+      }
       const out = new PackedWriter(request.output);
       const shape: number[] = [];
+      const bases: number[] = [];
       const problems: Array<string | null> = [];
       const facts: Array<TextFacts | null> = [];
       let at = 0;
@@ -115,20 +141,43 @@ function serve(port: MessagePort): void {
         problems.push(result.problem ?? null);
         facts.push(result.facts ?? null);
         if (result.problem !== undefined) {
-          shape.push(0, 0, 0, 0);
+          shape.push(0, 0, 0, 0, 0, 0);
+          bases.push(0);
           return;
         }
-        const parts = [result.hashes!, result.starts!, result.folds!, result.lines ?? new Uint32Array(0)];
-        shape.push(...parts.map((part) => part.length));
-        for (const part of parts) {
-          out.write(part);
+        const { hashes, starts } = result as Required<Pick<typeof result, 'hashes' | 'starts'>>;
+        const lines = result.lines ?? new Uint32Array(0);
+        if (!table) {
+          shape.push(hashes.length, starts.length, result.folds!.length, lines.length, 4, 4);
+          out.write(hashes);
+          out.write(starts);
+          out.write(result.folds!);
+          out.write(lines);
+          return;
         }
+        // The words as ids, and their starts, as Corpus.add would keep them (narrowIds, narrowStarts).
+        if (ids.length < hashes.length) {
+          ids = new Uint32Array(Math.max(hashes.length, 2 * ids.length));
+        }
+        const interned = internFile(hashes, starts, result.folds!, table, ids);
+        bases.push(interned.base);
+        shape.push(hashes.length, starts.length, interned.added.length, lines.length, interned.idBytes, interned.startBytes);
+        out.write(ids.subarray(0, hashes.length), interned.idBytes);
+        const written = out.write(starts, interned.startBytes);
+        if (interned.startBytes === 4) {
+          for (let i = 0; i < written.length; i++) {
+            written[i] &= ~NON_ASCII; // (2 bytes hold the low 16 bits: no flag)
+          }
+        }
+        out.write(interned.added);
+        out.write(lines);
       });
+      const interned = table ? { bases } : {};
       if (out.inPlace) {
-        port.postMessage({ id: request.id, shape, problems, facts } satisfies Response);
+        port.postMessage({ id: request.id, shape, problems, facts, ...interned } satisfies Response);
       } else {
         const buffer = out.detach();
-        port.postMessage({ id: request.id, packed: buffer, shape, problems, facts } satisfies Response, [buffer]);
+        port.postMessage({ id: request.id, packed: buffer, shape, problems, facts, ...interned } satisfies Response, [buffer]);
       }
     } catch (e) {
       const response: Response = { id: request.id, error: (e as Error).stack ?? String(e) };

@@ -6,6 +6,8 @@
  * asked) the line map and the title and date the text gives, out.
  */
 import type { PendingClosest } from '../common/closest';
+import type { WordIds, WordStarts } from '../corpus/corpus';
+import { idBytes, startBytes, WordIdTable, type WordTableState } from '../corpus/vocabulary';
 import { textFacts, type TextFacts } from '../corpus/source';
 import { foldedHash, foldedHashAt, NON_ASCII, wordHashes, wordHashesUtf8 } from '../corpus/tokenize';
 import { lineMap } from '../corpus/utf8';
@@ -32,6 +34,15 @@ export interface HashedFile {
   facts?: TextFacts;
   /** The text's line map (see `corpus/utf8.ts`), when asked for: its lines and pieces are then read off the bytes. */
   lines?: Uint32Array;
+  /**
+   * In place of `hashes`, `starts` and `folds`, when the hasher was given the index's
+   * vocabulary (see {@link TextHasher.hash}): the words as ids of the hasher's copy of
+   * it (2 bytes each while the vocabulary allows), their starts as the index keeps
+   * them, and the words the copy added for this file (pairs of word hash and folded-form
+   * hash, in id order) since it held `base` words (see `Corpus.adoptWords`). Views of
+   * the hasher's buffers, valid as `hashes` are.
+   */
+  interned?: { ids: WordIds; starts: WordStarts; base: number; added: Uint32Array };
 }
 
 /**
@@ -49,7 +60,13 @@ export const HASH_BATCHES_AHEAD = 2;
  * quick to its first diagnostics does without).
  */
 export interface TextHasher {
-  hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines?: boolean): Promise<HashedFile[]>;
+  /**
+   * `vocabulary`: the index's vocabulary as it stands (see `Corpus.vocabularyState`).
+   * A hasher that can copy it (a thread's, at its first batch) gives the files' word
+   * ids of its copy (`HashedFile.interned`) rather than hashes: the work of the
+   * index's table done on the hasher's thread.
+   */
+  hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines?: boolean, vocabulary?: WordTableState): Promise<HashedFile[]>;
   /**
    * A load is about to hash files: start now what hashing needs (a thread), so that it
    * is ready by the first batch instead of starting then. Changes no result.
@@ -215,16 +232,108 @@ export function hashDecoded(bytes: Uint8Array, maxBytes: number, met: HashSet, s
   return { bytes, hashes, starts, folds: Uint32Array.from(folds), facts: wantFacts ? textFacts(text) : undefined, lines: wantLines ? lineMap(text, bytes) : undefined };
 }
 
+/** How {@link internFile} leaves a file's words: see `HashedFile.interned`. */
+export interface InternedShape {
+  base: number;
+  added: Uint32Array;
+  /** Bytes per word id and per start that the index keeps them in (see `idBytes`, `startBytes`). */
+  idBytes: 2 | 4;
+  startBytes: 2 | 4;
+}
+
+/**
+ * A hashed file's words as ids of `table`, written to `ids` (at least as long), the
+ * words it lacked added to it, with the widths the index keeps them in. `folds` must
+ * hold the pairs of every word not plain ASCII that is new to the table: those of the
+ * hashing when its `met` held the table's words (see {@link seedWords}).
+ */
+export function internFile(hashes: Uint32Array, starts: Uint32Array, folds: Uint32Array, table: WordIdTable, ids: Uint32Array): InternedShape {
+  const base = table.size;
+  const added: number[] = [];
+  // The folds come in the order their words first appear, as the new words do: one pass.
+  let k = 0;
+  table.intern(hashes, ids, (i) => {
+    const h = hashes[i];
+    if (starts[i] < NON_ASCII) {
+      added.push(h, h); // a plain ASCII word is its own folded form
+      return;
+    }
+    const at = indexOfPair(folds, h, k);
+    if (at < 0) {
+      throw new Error('a word new to the vocabulary was not folded');
+    }
+    added.push(h, folds[at + 1]);
+    k = at + 2;
+  });
+  return { base, added: Uint32Array.from(added), idBytes: idBytes(table.size), startBytes: startBytes(starts) };
+}
+
+/** Where the pair of `h` starts in `pairs`, looking from `from` on, then before it; -1 when it is not there. */
+function indexOfPair(pairs: Uint32Array, h: number, from: number): number {
+  for (let i = from; i < pairs.length; i += 2) {
+    if (pairs[i] === h) {
+      return i;
+    }
+  }
+  for (let i = 0; i < from && i < pairs.length; i += 2) {
+    if (pairs[i] === h) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** Adds to `met` the words of `table` (so that the hashing folds only words new to the table). */
+export function seedWords(met: HashSet, table: WordTableState): void {
+  for (let slot = 0; slot < table.ids.length; slot++) {
+    if (table.ids[slot] !== 0) {
+      met.add(table.keys[slot]);
+    }
+  }
+}
+
 /** Decodes valid UTF-8 (a leading BOM dropped, as `decodeText` does). */
 const wordDecoder = new TextDecoder('utf-8', { ignoreBOM: false });
 
-/** A {@link TextHasher} on the calling thread (tests; any host without threads). */
+/**
+ * A {@link TextHasher} on the calling thread (tests; any host without threads). Given
+ * the index's vocabulary with its first batch, it interns as the hashing thread does.
+ */
 export class InProcessHasher implements TextHasher {
   private met = new HashSet();
-  async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines = false): Promise<HashedFile[]> {
-    return hashFiles(files, maxBytes, this.met, wantFacts, lines);
+  private table: WordIdTable | undefined;
+  private fresh = true;
+
+  async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines = false, vocabulary?: WordTableState): Promise<HashedFile[]> {
+    if (this.fresh && vocabulary) {
+      this.table = new WordIdTable({ keys: vocabulary.keys.slice(), ids: vocabulary.ids.slice(), size: vocabulary.size });
+      this.met = new HashSet();
+      seedWords(this.met, this.table);
+    }
+    this.fresh = false;
+    const results = hashFiles(files, maxBytes, this.met, wantFacts, lines);
+    const table = this.table;
+    if (!table) {
+      return results;
+    }
+    return results.map(({ hashes, starts, folds, ...rest }) => {
+      if (rest.problem !== undefined || !hashes || !starts || !folds) {
+        return rest;
+      }
+      const ids = new Uint32Array(hashes.length);
+      const shape = internFile(hashes, starts, folds, table, ids);
+      return { ...rest, interned: { ids: narrowed(ids, shape.idBytes), starts: narrowed(starts, shape.startBytes), base: shape.base, added: shape.added } };
+    });
   }
+
   release(): void {
     this.met = new HashSet();
+    this.table = undefined;
+    this.fresh = true;
   }
+}
+
+/** `values` in numbers of `bytes` bytes each, without {@link NON_ASCII} flags (a copy). */
+function narrowed(values: Uint32Array, bytes: 2 | 4): WordIds {
+  return bytes === 2 ? new Uint16Array(values) : values.map((v) => v & ~NON_ASCII);
 }

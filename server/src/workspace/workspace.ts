@@ -1069,7 +1069,9 @@ export class Workspace implements SymbolContext {
     // A source's title and date come from its text where its metadata lacks one (see refreshKey): the hasher reads them there.
     const wantFacts = paths.map((path) => lacksFacts(this.metadata.get(keyOf(path))));
     // Line maps too, but in a load in a hurry to its first diagnostics (postings deferred).
-    return hasher.hash(paths.map((path) => files.get(path)!.bytes as Uint8Array), MAX_SOURCE_BYTES, wantFacts, !this.corpus.postingsDeferred).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
+    // The index's vocabulary too, so that a hasher on a thread gives word ids (see registerBatch).
+    const bytes = paths.map((path) => files.get(path)!.bytes as Uint8Array);
+    return hasher.hash(bytes, MAX_SOURCE_BYTES, wantFacts, !this.corpus.postingsDeferred, this.corpus.vocabularyState()).then((results) => new Map(paths.map((path, i) => [path, results[i]])));
   }
 
   /**
@@ -1084,10 +1086,18 @@ export class Workspace implements SymbolContext {
         continue;
       }
       const result = hashed?.get(path);
-      if (result) {
+      // Words given as ids of the hasher's copy of the vocabulary: the words it added are
+      // added here first, in the same order (whatever becomes of the file), and its ids
+      // used as they are. Unless this vocabulary grew apart from that copy (it added
+      // words of its own meanwhile): the file is then hashed here, as without a hasher.
+      const interned = result?.interned && this.corpus.adoptWords(result.interned.base, result.interned.added) ? result.interned : undefined;
+      if (result && (interned || !result.interned)) {
         if (result.problem !== undefined) {
           this.undecodable(path, result.problem);
           this.registerUnusable(path, read);
+        } else if (interned) {
+          // (Copied out of the hasher's buffers, which the next batch reuses.)
+          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { ids: interned.ids.slice(), starts: interned.starts.slice() }, result.facts, result.lines?.slice());
         } else {
           // (The line map copied out of the hasher's buffer, which the next batch reuses.)
           this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds }, result.facts, result.lines?.slice());
