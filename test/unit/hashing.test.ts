@@ -470,6 +470,38 @@ describe('hashing corpus files apart from indexing', () => {
     assert.equal(snapshotOf(service), snapshotOf(await load()));
   });
 
+  it('the hashing thread reads bytes already in shared memory where they are, and copies the others, with the same results', async function () {
+    this.timeout(60_000);
+    const code = buildSync({ entryPoints: [path.join(__dirname, '../../server/src/node/hashWorkerMain.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' }).outputFiles[0].text;
+    const encoder = new TextEncoder();
+    const texts = Array.from({ length: 40 }, (_, i) => `Texte ${i} : « Pékin » et mot${i} à Zürich.\n`);
+    // Every other file in slices of one shared chunk (as the Node file system reads small files), at odd offsets.
+    const chunk = new Uint8Array(new SharedArrayBuffer(1 << 16));
+    let used = 1;
+    const files = texts.map((text, i) => {
+      const bytes = encoder.encode(text);
+      if (i % 2 === 1) {
+        return bytes;
+      }
+      chunk.set(bytes, used);
+      used += bytes.length + 3;
+      return chunk.subarray(used - bytes.length - 3, used - 3);
+    });
+    assert.ok(files[0].buffer instanceof SharedArrayBuffer && !(files[1].buffer instanceof SharedArrayBuffer));
+    const hasher = new WorkerHasher({ code });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const results = await hasher.hash(files, 1 << 20, undefined, true);
+        const expected = hashFiles(texts.map((t) => encoder.encode(t)), 1 << 20, new HashSet(), undefined, true);
+        assert.equal(hasher.failure, undefined);
+        assert.deepEqual(results.map((r) => [[...r.hashes!], [...r.starts!], [...r.lines!]]), expected.map((r) => [[...r.hashes!], [...r.starts!], [...r.lines!]]), `round ${round}`);
+        assert.ok(results.every((r, i) => r.bytes === files[i]), 'each file’s own bytes handed back');
+      }
+    } finally {
+      hasher.release();
+    }
+  });
+
   it('a hashing thread that cannot start hashes on the calling thread instead, with the same results', async () => {
     const hasher = new WorkerHasher({ file: path.join(__dirname, 'no-such-worker-script.js') });
     const service = await load(hasher);

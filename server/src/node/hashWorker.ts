@@ -116,16 +116,20 @@ export class WorkerHasher implements TextHasher {
       const size = Math.ceil(Math.max(total, 2 * (slot?.input.byteLength ?? 0), 1 << 20) / 8) * 8;
       slot = this.slots[index] = { input: new SharedArrayBuffer(size), output: new SharedArrayBuffer(size) };
     }
+    // Bytes in shared memory already are read there (see `Request.shared`); the others copied.
     const input = new Uint8Array(slot.input);
+    const shared = files.map((f): [SharedArrayBuffer, number] | null => (f.buffer instanceof SharedArrayBuffer ? [f.buffer, f.byteOffset] : null));
     let at = 0;
-    for (const f of files) {
-      input.set(f, at);
-      at += f.length;
-    }
+    files.forEach((f, i) => {
+      if (!shared[i]) {
+        input.set(f, at);
+        at += f.length;
+      }
+    });
     const output = slot.output;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve: (response) => resolve({ response, output }), reject });
-      const request: Request = { id, input: slot.input, output, lengths: files.map((f) => f.length), maxBytes, wantFacts: wantFacts && [...wantFacts], lines, vocabulary: sent };
+      const request: Request = { id, input: slot.input, output, lengths: files.map((f) => f.length), shared, maxBytes, wantFacts: wantFacts && [...wantFacts], lines, vocabulary: sent };
       worker.postMessage(request);
     });
   }

@@ -16,13 +16,16 @@ import { HashSet, hashFile, internFile, seedWords } from '../workspace/hashing';
  * the results. Both buffers are shared memory that the main thread allocates once
  * per slot and reuses batch after batch (a slot per batch in flight: batches are
  * hashed ahead while an earlier one is indexed); nothing is allocated per file on
- * either side.
+ * either side. Bytes already in shared memory (the Node file system reads small files
+ * into shared chunks) are read where they are, not copied into `input`.
  */
 export interface Request {
   id: number;
   input: SharedArrayBuffer;
   output: SharedArrayBuffer;
   lengths: number[];
+  /** Per file, the shared buffer and offset its bytes are at; null: they are next in `input`. */
+  shared?: Array<[SharedArrayBuffer, number] | null>;
   maxBytes: number;
   /** Per file, whether its title and date are wanted from its text (see `TextHasher.hash`). */
   wantFacts?: boolean[];
@@ -136,8 +139,9 @@ function serve(port: MessagePort): void {
       let at = 0;
       request.lengths.forEach((length, i) => {
         // Read in place: nothing is allocated per file but the decoded text.
-        const result = hashFile(new Uint8Array(request.input, at, length), request.maxBytes, met, scratch, request.wantFacts?.[i], request.lines);
-        at += length;
+        const place = request.shared?.[i];
+        const bytes = place ? new Uint8Array(place[0], place[1], length) : new Uint8Array(request.input, (at += length) - length, length);
+        const result = hashFile(bytes, request.maxBytes, met, scratch, request.wantFacts?.[i], request.lines);
         problems.push(result.problem ?? null);
         facts.push(result.facts ?? null);
         if (result.problem !== undefined) {

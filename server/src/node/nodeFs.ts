@@ -23,13 +23,14 @@ const ARENA_CHUNK = 8 * 1024 * 1024;
  * lives as long as any slice of it (the sources keep their bytes anyway).
  */
 class ByteArena {
-  private chunk = new Uint8Array(0);
+  private chunk: Uint8Array = new Uint8Array(0);
   private used = 0;
 
   /** The bytes of the open file `fd` of `size` bytes (fewer if it shrank); undefined when it grew past `size` meanwhile. */
   read(fd: number, size: number): Uint8Array | undefined {
     if (this.used + size + 1 > this.chunk.length) {
-      this.chunk = new Uint8Array(ARENA_CHUNK);
+      // Shared memory: the hashing thread reads the slices where they are (see hashWorker.ts).
+      this.chunk = new Uint8Array(new SharedArrayBuffer(ARENA_CHUNK));
       this.used = 0;
     }
     // One byte more than the size: reading it tells a file that grew meanwhile. A read
