@@ -70,6 +70,8 @@ export interface Response {
   shape?: number[];
   /** Per file, how many words the vocabulary held before it (when the files' words are ids). */
   bases?: number[];
+  /** How many 4-byte numbers were written in all. */
+  length?: number;
   problems?: Array<string | null>;
   /** Per file, its title and date when they were wanted. */
   facts?: Array<TextFacts | null>;
@@ -79,7 +81,7 @@ export interface Response {
 /** Appends numbers to a shared output buffer; past its end, to a growing buffer of its own. */
 class PackedWriter {
   private data: Uint32Array;
-  private length = 0;
+  length = 0;
   inPlace = true;
   constructor(output: SharedArrayBuffer) {
     this.data = new Uint32Array(output, 0, output.byteLength >> 2);
@@ -176,7 +178,7 @@ function serve(port: MessagePort): void {
         out.write(interned.added);
         out.write(lines);
       });
-      const interned = table ? { bases } : {};
+      const interned = table ? { bases, length: out.length } : {};
       if (out.inPlace) {
         port.postMessage({ id: request.id, shape, problems, facts, ...interned } satisfies Response);
       } else {

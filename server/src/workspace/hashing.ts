@@ -39,8 +39,9 @@ export interface HashedFile {
    * vocabulary (see {@link TextHasher.hash}): the words as ids of the hasher's copy of
    * it (2 bytes each while the vocabulary allows), their starts as the index keeps
    * them, and the words the copy added for this file (pairs of word hash and folded-form
-   * hash, in id order) since it held `base` words (see `Corpus.adoptWords`). Views of
-   * the hasher's buffers, valid as `hashes` are.
+   * hash, in id order) since it held `base` words (see `Corpus.adoptWords`). The index
+   * keeps `ids` and `starts` (and `lines`) as they are: they are the file's own or views
+   * of a buffer no one writes to again, unlike `hashes`.
    */
   interned?: { ids: WordIds; starts: WordStarts; base: number; added: Uint32Array };
 }

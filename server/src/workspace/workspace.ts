@@ -1096,8 +1096,8 @@ export class Workspace implements SymbolContext {
           this.undecodable(path, result.problem);
           this.registerUnusable(path, read);
         } else if (interned) {
-          // (Copied out of the hasher's buffers, which the next batch reuses.)
-          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { ids: interned.ids.slice(), starts: interned.starts.slice() }, result.facts, result.lines?.slice());
+          // (Kept as they are: see HashedFile.interned.)
+          this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { ids: interned.ids, starts: interned.starts }, result.facts, result.lines);
         } else {
           // (The line map copied out of the hasher's buffer, which the next batch reuses.)
           this.registerCorpusFile(path, { ...read, bytes: result.bytes }, { hashes: result.hashes!, starts: result.starts!, folds: result.folds }, result.facts, result.lines?.slice());
