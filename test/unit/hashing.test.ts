@@ -318,11 +318,11 @@ describe('hashing corpus files apart from indexing', () => {
     assert.equal(snapshotOf(threaded), snapshotOf(reference));
   });
 
-  it('WordIdTable: dense ids in the order words are first met, the same on lookup, across growth and in the small table of recent words', () => {
+  it('WordIdTable: dense ids in the order words are first met, the same on lookup, across growth', () => {
     const table = new WordIdTable();
     const ids = new Map<number, number>();
     let seed = 5;
-    // Hashes that share their low 12 bits (one slot of the recent words) as often as not, 0 among them.
+    // Hashes that share their low 12 bits as often as not (long probes), 0 among them.
     const hashes = Uint32Array.from({ length: 200_000 }, (_, i) => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return i % 1000 === 0 ? 0 : i % 2 === 0 ? ((seed % 3000) << 12) >>> 0 : seed % 150_000;

@@ -26,8 +26,6 @@ export function startBytes(starts: Uint32Array): 2 | 4 {
   return starts.length === 0 || (starts[starts.length - 1] & 0x7fffffff) <= 0xffff ? 2 : 4;
 }
 
-const RECENT_MASK = 0xfff;
-
 export class WordIdTable implements WordTableState {
   keys: Uint32Array<ArrayBuffer>;
   ids: Uint32Array<ArrayBuffer>;
@@ -64,15 +62,8 @@ export class WordIdTable implements WordTableState {
     let keys = this.keys;
     let ids = this.ids;
     let mask = keys.length - 1;
-    const recentKeys = this.recentKeys;
-    const recentIds = this.recentIds;
     for (let i = 0; i < hashes.length; i++) {
       const h = hashes[i];
-      const r = h & RECENT_MASK;
-      if (recentKeys[r] === h && recentIds[r] !== 0) {
-        out[i] = recentIds[r] - 1;
-        continue;
-      }
       let slot = h & mask;
       let id = ids[slot];
       while (id !== 0 && keys[slot] !== h) {
@@ -86,19 +77,9 @@ export class WordIdTable implements WordTableState {
         mask = keys.length - 1;
         added(i, id - 1);
       }
-      recentKeys[r] = h;
-      recentIds[r] = id;
       out[i] = id - 1;
     }
   }
-
-  /**
-   * The last word met per slot of a small direct-mapped table (its id + 1; 0: none),
-   * which stays in the processor's nearest cache: a text's frequent words, most of its
-   * words, are found there without a probe of the large table.
-   */
-  private readonly recentKeys = new Uint32Array(RECENT_MASK + 1);
-  private readonly recentIds = new Uint32Array(RECENT_MASK + 1);
 
   /** Adds word hash `h`, which the table lacks; returns its id. */
   add(h: number): number {
