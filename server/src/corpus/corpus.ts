@@ -550,19 +550,20 @@ export class Corpus {
    * starts from a copy of it can give {@link add} word ids (see {@link adoptWords}).
    */
   vocabularyState(): WordTableState {
-    return { keys: this.vocab.keys, ids: this.vocab.ids, size: this.vocab.size };
+    return { keys: this.vocab.keys, ids: this.vocab.ids, size: this.vocab.size, chain: this.vocab.chain };
   }
 
   /**
    * Adds to the vocabulary the words another table added (pairs of word hash and
-   * folded-form hash, in the order of their ids) since it held `base` words: when
-   * that table started as a copy of this one's and this one has added no word of its
-   * own since, both give the same ids, and the other's can be used here as they are.
-   * Returns whether that holds; nothing is added when it does not (this vocabulary
-   * grew another way, or already has one of the words).
+   * folded-form hash, in the order of their ids) since it held `base` words with the
+   * chain `chain` (see `WordIdTable`): when that table started as a copy of this one's
+   * and this one has had the same words added since (same size and chain), both give
+   * the same ids, and the other's can be used here as they are. Returns whether that
+   * holds; nothing is added when it does not (this vocabulary grew another way, or
+   * already has one of the words).
    */
-  adoptWords(base: number, added: Uint32Array): boolean {
-    if (base !== this.vocab.size) {
+  adoptWords(base: number, chain: number, added: Uint32Array): boolean {
+    if (base !== this.vocab.size || chain !== this.vocab.chain) {
       return false;
     }
     for (let i = 0; i < added.length; i += 2) {

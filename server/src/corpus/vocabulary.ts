@@ -3,7 +3,10 @@
  * the words were first met), by open addressing in two typed arrays. The corpus
  * index keeps one (saved in the on-disk cache as it is), and the hashing thread one
  * of its own during a load, from a copy of the index's, so that it gives the index
- * word ids rather than hashes (see `Corpus.adoptWords`).
+ * word ids rather than hashes (see `Corpus.adoptWords`). Each table keeps a running
+ * hash of the words added to it, in order (`chain`): two tables that were one and
+ * have the same size and chain have had the same words added since, so give the
+ * same ids.
  */
 
 /** A table's arrays and size as plain data (a copy travels to the hashing thread). */
@@ -14,6 +17,15 @@ export interface WordTableState {
   ids: Uint32Array;
   /** How many words the table holds (their ids are 0 to size - 1). */
   size: number;
+  /** The running hash of the words added, in order (from any value: it tells two copies of one table apart). */
+  chain: number;
+}
+
+/** The chain of a table after word hash `h` is added to it. */
+function chained(chain: number, h: number): number {
+  let x = Math.imul(chain ^ h, 0x9e3779b1) ^ (chain >>> 15);
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  return (x ^ (x >>> 13)) >>> 0;
 }
 
 /** Bytes per word id that the index keeps a source's ids in, with a vocabulary of `size` words. */
@@ -30,12 +42,18 @@ export class WordIdTable implements WordTableState {
   keys: Uint32Array<ArrayBuffer>;
   ids: Uint32Array<ArrayBuffer>;
   size: number;
+  chain: number;
 
-  /** An empty table, or one over `state`'s arrays (not copied; the caller has checked that they fit together). */
-  constructor(state?: WordTableState) {
+  /**
+   * An empty table, or one over `state`'s arrays (not copied; the caller has checked
+   * that they fit together), its chain `state.chain` (0 when not given: a table
+   * restored from the cache starts a chain of its own).
+   */
+  constructor(state?: Omit<WordTableState, 'chain'> & { chain?: number }) {
     this.keys = state ? (state.keys as Uint32Array<ArrayBuffer>) : new Uint32Array(1 << 16);
     this.ids = state ? (state.ids as Uint32Array<ArrayBuffer>) : new Uint32Array(1 << 16);
     this.size = state?.size ?? 0;
+    this.chain = state?.chain ?? 0;
   }
 
   /** The id of word hash `h`, if the table has it. */
@@ -94,6 +112,7 @@ export class WordIdTable implements WordTableState {
   /** Adds `h` at `slot`, the free slot its probe ended on; returns its id + 1. */
   private insert(h: number, slot: number): number {
     const id = ++this.size;
+    this.chain = chained(this.chain, h);
     if (this.size * 2 > this.keys.length) {
       this.grow();
       const mask = this.keys.length - 1;

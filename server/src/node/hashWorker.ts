@@ -54,7 +54,7 @@ function unpack(files: readonly Uint8Array[], response: Response, output: Shared
     const [n, m, f, l, nBytes, mBytes] = shape.slice(6 * i, 6 * i + 6);
     const facts = response.facts?.[i] ?? undefined;
     if (response.bases) {
-      const interned = { ids: takeAs(n, nBytes), starts: takeAs(m, mBytes), added: take(f), base: response.bases[i] };
+      const interned = { ids: takeAs(n, nBytes), starts: takeAs(m, mBytes), added: take(f), base: response.bases[i], chain: response.chains![i] };
       return { bytes, interned, lines: l > 0 ? take(l) : undefined, facts };
     }
     return { bytes, hashes: take(n), starts: take(m), folds: take(f), lines: l > 0 ? take(l) : undefined, facts };
@@ -109,7 +109,7 @@ export class WorkerHasher implements TextHasher {
   private post(files: readonly Uint8Array[], maxBytes: number, wantFacts: readonly boolean[] | undefined, lines: boolean, vocabulary: WordTableState | undefined): Promise<{ response: Response; output: SharedArrayBuffer }> {
     const worker = this.start();
     // Copied as it stands now (postMessage clones it), before this batch's words are added to it.
-    const sent = this.fresh && vocabulary ? { keys: vocabulary.keys, ids: vocabulary.ids, size: vocabulary.size } : undefined;
+    const sent = this.fresh && vocabulary ? { keys: vocabulary.keys, ids: vocabulary.ids, size: vocabulary.size, chain: vocabulary.chain } : undefined;
     this.fresh = false;
     const id = this.nextId++;
     const total = files.reduce((n, f) => n + f.length, 0);

@@ -68,8 +68,9 @@ export interface Response {
   id: number;
   packed?: ArrayBuffer;
   shape?: number[];
-  /** Per file, how many words the vocabulary held before it (when the files' words are ids). */
+  /** Per file, how many words the vocabulary held before it, and its chain then (when the files' words are ids). */
   bases?: number[];
+  chains?: number[];
   /** How many 4-byte numbers were written in all. */
   length?: number;
   problems?: Array<string | null>;
@@ -136,6 +137,7 @@ function serve(port: MessagePort): void {
       const out = new PackedWriter(request.output);
       const shape: number[] = [];
       const bases: number[] = [];
+      const chains: number[] = [];
       const problems: Array<string | null> = [];
       const facts: Array<TextFacts | null> = [];
       let at = 0;
@@ -149,6 +151,7 @@ function serve(port: MessagePort): void {
         if (result.problem !== undefined) {
           shape.push(0, 0, 0, 0, 0, 0);
           bases.push(0);
+          chains.push(0);
           return;
         }
         const { hashes, starts } = result as Required<Pick<typeof result, 'hashes' | 'starts'>>;
@@ -167,6 +170,7 @@ function serve(port: MessagePort): void {
         }
         const interned = internFile(hashes, starts, result.folds!, table, ids);
         bases.push(interned.base);
+        chains.push(interned.chain);
         shape.push(hashes.length, starts.length, interned.added.length, lines.length, interned.idBytes, interned.startBytes);
         out.write(ids.subarray(0, hashes.length), interned.idBytes);
         const written = out.write(starts, interned.startBytes);
@@ -178,7 +182,7 @@ function serve(port: MessagePort): void {
         out.write(interned.added);
         out.write(lines);
       });
-      const interned = table ? { bases, length: out.length } : {};
+      const interned = table ? { bases, chains, length: out.length } : {};
       if (out.inPlace) {
         port.postMessage({ id: request.id, shape, problems, facts, ...interned } satisfies Response);
       } else {

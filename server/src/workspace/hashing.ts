@@ -39,11 +39,12 @@ export interface HashedFile {
    * vocabulary (see {@link TextHasher.hash}): the words as ids of the hasher's copy of
    * it (2 bytes each while the vocabulary allows), their starts as the index keeps
    * them, and the words the copy added for this file (pairs of word hash and folded-form
-   * hash, in id order) since it held `base` words (see `Corpus.adoptWords`). The index
+   * hash, in id order) since it held `base` words with the chain `chain` (see
+   * `Corpus.adoptWords`). The index
    * keeps `ids` and `starts` (and `lines`) as they are: they are the file's own or views
    * of a buffer no one writes to again, unlike `hashes`.
    */
-  interned?: { ids: WordIds; starts: WordStarts; base: number; added: Uint32Array };
+  interned?: { ids: WordIds; starts: WordStarts; base: number; chain: number; added: Uint32Array };
 }
 
 /**
@@ -236,6 +237,7 @@ export function hashDecoded(bytes: Uint8Array, maxBytes: number, met: HashSet, s
 /** How {@link internFile} leaves a file's words: see `HashedFile.interned`. */
 export interface InternedShape {
   base: number;
+  chain: number;
   added: Uint32Array;
   /** Bytes per word id and per start that the index keeps them in (see `idBytes`, `startBytes`). */
   idBytes: 2 | 4;
@@ -250,6 +252,7 @@ export interface InternedShape {
  */
 export function internFile(hashes: Uint32Array, starts: Uint32Array, folds: Uint32Array, table: WordIdTable, ids: Uint32Array): InternedShape {
   const base = table.size;
+  const chain = table.chain;
   const added: number[] = [];
   // The folds come in the order their words first appear, as the new words do: one pass.
   let k = 0;
@@ -266,7 +269,7 @@ export function internFile(hashes: Uint32Array, starts: Uint32Array, folds: Uint
     added.push(h, folds[at + 1]);
     k = at + 2;
   });
-  return { base, added: Uint32Array.from(added), idBytes: idBytes(table.size), startBytes: startBytes(starts) };
+  return { base, chain, added: Uint32Array.from(added), idBytes: idBytes(table.size), startBytes: startBytes(starts) };
 }
 
 /** Where the pair of `h` starts in `pairs`, looking from `from` on, then before it; -1 when it is not there. */
@@ -307,7 +310,7 @@ export class InProcessHasher implements TextHasher {
 
   async hash(files: readonly Uint8Array[], maxBytes: number, wantFacts?: readonly boolean[], lines = false, vocabulary?: WordTableState): Promise<HashedFile[]> {
     if (this.fresh && vocabulary) {
-      this.table = new WordIdTable({ keys: vocabulary.keys.slice(), ids: vocabulary.ids.slice(), size: vocabulary.size });
+      this.table = new WordIdTable({ keys: vocabulary.keys.slice(), ids: vocabulary.ids.slice(), size: vocabulary.size, chain: vocabulary.chain });
       this.met = new HashSet();
       seedWords(this.met, this.table);
     }
@@ -323,7 +326,7 @@ export class InProcessHasher implements TextHasher {
       }
       const ids = new Uint32Array(hashes.length);
       const shape = internFile(hashes, starts, folds, table, ids);
-      return { ...rest, interned: { ids: narrowed(ids, shape.idBytes), starts: narrowed(starts, shape.startBytes), base: shape.base, added: shape.added } };
+      return { ...rest, interned: { ids: narrowed(ids, shape.idBytes), starts: narrowed(starts, shape.startBytes), base: shape.base, chain: shape.chain, added: shape.added } };
     });
   }
 

@@ -1088,9 +1088,9 @@ export class Workspace implements SymbolContext {
       const result = hashed?.get(path);
       // Words given as ids of the hasher's copy of the vocabulary: the words it added are
       // added here first, in the same order (whatever becomes of the file), and its ids
-      // used as they are. Unless this vocabulary grew apart from that copy (it added
-      // words of its own meanwhile): the file is then hashed here, as without a hasher.
-      const interned = result?.interned && this.corpus.adoptWords(result.interned.base, result.interned.added) ? result.interned : undefined;
+      // used as they are. Unless this vocabulary grew apart from that copy (other words
+      // were added to it meanwhile): the file is then hashed here, as without a hasher.
+      const interned = result?.interned && this.corpus.adoptWords(result.interned.base, result.interned.chain, result.interned.added) ? result.interned : undefined;
       if (result && (interned || !result.interned)) {
         if (result.problem !== undefined) {
           this.undecodable(path, result.problem);
