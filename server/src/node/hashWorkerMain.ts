@@ -1,8 +1,8 @@
 /**
  * The hashing thread's program (see hashWorker.ts): built into its own small bundle
  * and embedded as a string in `dist/cli.js` and `dist/server.js` (scripts/build.mjs),
- * so the worker parses ~10 KB of code, not a whole bundle. It imports only the pure
- * hashing step and its helpers.
+ * so the worker parses ~45 KB of code (minified), not a whole bundle. It imports only
+ * the pure hashing step and its helpers, and the vocabulary's table.
  */
 import { parentPort, type MessagePort } from 'worker_threads';
 import type { TextFacts } from '../corpus/source';
@@ -130,7 +130,7 @@ function serve(port: MessagePort): void {
     try {
       if (request.vocabulary) {
         table = new WordIdTable(request.vocabulary);
-        // The words folded from now on: those new to the vocabulary (see internHashed).
+        // The words folded from now on: those new to the vocabulary (see internFile).
         met = new HashSet();
         seedWords(met, table);
       }

@@ -40,9 +40,9 @@ export interface HashedFile {
    * it (2 bytes each while the vocabulary allows), their starts as the index keeps
    * them, and the words the copy added for this file (pairs of word hash and folded-form
    * hash, in id order) since it held `base` words with the chain `chain` (see
-   * `Corpus.adoptWords`). The index
-   * keeps `ids` and `starts` (and `lines`) as they are: they are the file's own or views
-   * of a buffer no one writes to again, unlike `hashes`.
+   * `Corpus.adoptWords`). The index keeps `ids` and `starts` (and `lines`) as they are:
+   * they are the file's own, or views of a buffer no one writes to again (unlike
+   * `hashes`).
    */
   interned?: { ids: WordIds; starts: WordStarts; base: number; chain: number; added: Uint32Array };
 }
