@@ -37,7 +37,7 @@ import { peekTokens, releaseTokens, textWindow, wordEndIn, type TextWindow } fro
 import { foldedHashAt, foldWord, hashWord, NON_ASCII, normalizeWord, tokenize, wordEndFrom, wordHashes } from './tokenize';
 import type { Span } from '../common/text';
 import type { QuotePattern, SourceInfo, SourceMatch } from './types';
-import { idBytes, startBytes, WordIdTable, type WordTableState } from './vocabulary';
+import { narrowIds, narrowStarts, WordIdTable, type WordTableState } from './vocabulary';
 
 /** Source ids kept in memoised word postings, at most (8 bytes each in a JS array: ~16 MB). */
 const MAX_MEMO_POSTINGS = 2_000_000;
@@ -268,23 +268,6 @@ function pairHash(a: number, b: number): number {
 /** `buffer`, or a larger one (its content not kept) when it has fewer than `n` slots: a scratch buffer reused from call to call. */
 function atLeast(buffer: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffer> {
   return buffer.length >= n ? buffer : new Uint32Array(Math.max(n, 2 * buffer.length));
-}
-
-/** A source's word ids to keep, copied out of `ids` (a scratch buffer): 2 bytes each while the vocabulary allows. */
-function narrowIds(ids: Uint32Array, vocabSize: number): WordIds {
-  return idBytes(vocabSize) === 2 ? new Uint16Array(ids) : ids.slice();
-}
-
-/** A source's word starts to keep, without their {@link NON_ASCII} flags: 2 bytes each in a text under 65,536 units. */
-function narrowStarts(starts: Uint32Array): WordStarts {
-  if (startBytes(starts) === 2) {
-    return new Uint16Array(starts); // 16 bits kept: the flag goes
-  }
-  if (starts.some((s) => s >= NON_ASCII)) {
-    return starts.map((s) => s & ~NON_ASCII);
-  }
-  // Kept: a view into a larger or shared buffer (hashes packed on another thread) is copied.
-  return starts.buffer instanceof ArrayBuffer && starts.byteOffset === 0 && starts.byteLength === starts.buffer.byteLength ? starts : starts.slice();
 }
 
 /** Sorted positions of `word` in `words[lo, hi)`. */

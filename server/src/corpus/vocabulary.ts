@@ -9,6 +9,8 @@
  * same ids.
  */
 
+import { NON_ASCII } from './tokenize';
+
 /** A table's arrays and size as plain data (a copy travels to the hashing thread). */
 export interface WordTableState {
   /** The hashes by slot (a power of two of them). */
@@ -33,9 +35,26 @@ export function idBytes(size: number): 2 | 4 {
   return size <= 0x10000 ? 2 : 4;
 }
 
-/** Bytes per start that the index keeps a source's word starts in (`starts` sorted; any flag in their top bit). */
+/** Bytes per start that the index keeps a source's word starts in (`starts` sorted; {@link NON_ASCII} flags allowed). */
 export function startBytes(starts: Uint32Array): 2 | 4 {
-  return starts.length === 0 || (starts[starts.length - 1] & 0x7fffffff) <= 0xffff ? 2 : 4;
+  return starts.length === 0 || (starts[starts.length - 1] & ~NON_ASCII) <= 0xffff ? 2 : 4;
+}
+
+/** A source's word ids to keep, copied out of `ids` (a scratch buffer): 2 bytes each while the vocabulary allows. */
+export function narrowIds(ids: Uint32Array, vocabSize: number): Uint16Array | Uint32Array {
+  return idBytes(vocabSize) === 2 ? new Uint16Array(ids) : ids.slice();
+}
+
+/** A source's word starts to keep, without their {@link NON_ASCII} flags: 2 bytes each in a text under 65,536 units. */
+export function narrowStarts(starts: Uint32Array): Uint16Array | Uint32Array {
+  if (startBytes(starts) === 2) {
+    return new Uint16Array(starts); // 16 bits kept: the flag goes
+  }
+  if (starts.some((s) => s >= NON_ASCII)) {
+    return starts.map((s) => s & ~NON_ASCII);
+  }
+  // Kept: a view into a larger or shared buffer (hashes packed on another thread) is copied.
+  return starts.buffer instanceof ArrayBuffer && starts.byteOffset === 0 && starts.byteLength === starts.buffer.byteLength ? starts : starts.slice();
 }
 
 export class WordIdTable implements WordTableState {

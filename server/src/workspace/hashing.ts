@@ -7,7 +7,7 @@
  */
 import type { PendingClosest } from '../common/closest';
 import type { WordIds, WordStarts } from '../corpus/corpus';
-import { idBytes, startBytes, WordIdTable, type WordTableState } from '../corpus/vocabulary';
+import { idBytes, narrowIds, narrowStarts, startBytes, WordIdTable, type WordTableState } from '../corpus/vocabulary';
 import { textFacts, type TextFacts } from '../corpus/source';
 import { foldedHash, foldedHashAt, NON_ASCII, wordHashes, wordHashesUtf8 } from '../corpus/tokenize';
 import { lineMap } from '../corpus/utf8';
@@ -326,7 +326,7 @@ export class InProcessHasher implements TextHasher {
       }
       const ids = new Uint32Array(hashes.length);
       const shape = internFile(hashes, starts, folds, table, ids);
-      return { ...rest, interned: { ids: narrowed(ids, shape.idBytes), starts: narrowed(starts, shape.startBytes), base: shape.base, chain: shape.chain, added: shape.added } };
+      return { ...rest, interned: { ids: narrowIds(ids, table.size), starts: narrowStarts(starts), base: shape.base, chain: shape.chain, added: shape.added } };
     });
   }
 
@@ -335,9 +335,4 @@ export class InProcessHasher implements TextHasher {
     this.table = undefined;
     this.fresh = true;
   }
-}
-
-/** `values` in numbers of `bytes` bytes each, without {@link NON_ASCII} flags (a copy). */
-function narrowed(values: Uint32Array, bytes: 2 | 4): WordIds {
-  return bytes === 2 ? new Uint16Array(values) : values.map((v) => v & ~NON_ASCII);
 }
